@@ -1,0 +1,12 @@
+import { IsEmail, IsString, Length } from 'class-validator';
+import type { CreateUserCommand } from '../../../shared/src/events.js';
+
+/** The body of POST /users. The ValidationPipe rejects anything else with a 400. */
+export class CreateUserDto implements CreateUserCommand {
+  @IsEmail({}, { message: 'email must be a valid email address' })
+  email: string;
+
+  @IsString({ message: 'name must be a string' })
+  @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
+  name: string;
+}

@@ -1,0 +1,5 @@
+/** The sender of the welcome email. */
+export const MAIL_FROM = 'Workshop <welcome@workshop.local>';
+
+/** Injection token of the nodemailer transport. */
+export const SMTP_TRANSPORT = 'SMTP_TRANSPORT';

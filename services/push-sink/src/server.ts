@@ -1,0 +1,66 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { NotificationStore, parseNotification } from './notification-store.js';
+
+const MAX_BODY_BYTES = 16 * 1024;
+
+/**
+ * A stand-in for a push provider (FCM/APNs cannot run locally). It records
+ * each notification with the replica that sent it:
+ *   POST /notifications  record one     GET /notifications[?eventId=&userId=]  list
+ *   DELETE /notifications  clear all    GET /health
+ */
+export function createPushSink(store = new NotificationStore()): Server {
+  return createServer((req, res) => {
+    handle(store, req, res).catch((error: unknown) => send(res, 500, { error: String(error) }));
+  });
+}
+
+async function handle(store: NotificationStore, req: IncomingMessage, res: ServerResponse): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://sink');
+  if (url.pathname === '/health' && req.method === 'GET') return send(res, 200, { status: 'ok' });
+  if (url.pathname !== '/notifications') return send(res, 404, { error: `no route ${req.method} ${url.pathname}` });
+
+  switch (req.method) {
+    case 'GET': {
+      const eventId = url.searchParams.get('eventId') ?? undefined;
+      const userId = url.searchParams.get('userId') ?? undefined;
+      return send(res, 200, store.list({ eventId, userId }));
+    }
+    case 'DELETE':
+      return send(res, 200, { deleted: store.clear() });
+    case 'POST': {
+      const text = await readBody(req);
+      if (text === undefined) return send(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+      let body: unknown;
+      try {
+        body = JSON.parse(text);
+      } catch {
+        return send(res, 400, { error: 'body is not valid JSON' });
+      }
+      const parsed = parseNotification(body);
+      if ('invalid' in parsed) {
+        return send(res, 400, { error: `missing or empty string field(s): ${parsed.invalid.join(', ')}` });
+      }
+      return send(res, 201, store.add(parsed));
+    }
+    default:
+      return send(res, 405, { error: `method ${req.method} not allowed on /notifications` });
+  }
+}
+
+/** The body as text, or undefined when it is larger than the limit. */
+async function readBody(req: IncomingMessage): Promise<string | undefined> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) return undefined;
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}

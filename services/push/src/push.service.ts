@@ -1,0 +1,32 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { USER_CREATED, type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { logEvent, replicaId } from '../../shared/src/replica.js';
+import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
+
+@Injectable()
+export class PushService {
+  private readonly replica = replicaId();
+
+  constructor(@Inject(PUSH_PROVIDER_URL) private readonly provider: URL) {}
+
+  /** Sends a welcome notification to the push provider; throws if it refuses. */
+  async notify(event: UserCreatedEvent): Promise<void> {
+    const notification: PushNotification = {
+      eventId: event.eventId,
+      userId: event.user.id,
+      replicaId: this.replica,
+      title: 'Welcome!',
+      body: `Hello ${event.user.name}, your account is ready.`,
+    };
+    const response = await fetch(new URL('/notifications', this.provider), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(notification),
+      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
+    });
+    if (!response.ok) {
+      throw new Error(`push provider answered ${response.status}: ${await response.text()}`);
+    }
+    logEvent(`${USER_CREATED} ${event.eventId} -> push to user ${event.user.id}`);
+  }
+}

@@ -1,0 +1,18 @@
+/**
+ * Where the brokers are, read from the environment. Each service's main.ts
+ * writes its own transport options (that is the code the workshop is about);
+ * these helpers only turn REDIS_URL / NATS_URL into what those options take.
+ */
+import { portOf, requireUrl } from './env.js';
+
+/** `{ host, port }` for `Transport.REDIS`, from REDIS_URL (redis://host:port). */
+export function redisConnection(): { host: string; port: number } {
+  const url = requireUrl('REDIS_URL', ['redis:']);
+  return { host: url.hostname, port: portOf(url, 6379) };
+}
+
+/** `servers` for `Transport.NATS`, from NATS_URL (nats://host:port). */
+export function natsServers(): string[] {
+  const url = requireUrl('NATS_URL', ['nats:']);
+  return [`nats://${url.hostname}:${portOf(url, 4222)}`];
+}

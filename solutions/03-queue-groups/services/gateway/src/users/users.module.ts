@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { natsServers } from '../../../shared/src/transports.js';
+import { UsersController } from './users.controller.js';
+import { USER_SERVICE } from './users.constants.js';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: USER_SERVICE,
+        // A factory, so NATS_URL is read (and validated) when the app starts.
+        useFactory: () => ({
+          transport: Transport.NATS,
+          options: { servers: natsServers() },
+        }),
+      },
+    ]),
+  ],
+  controllers: [UsersController],
+})
+export class UsersModule {}

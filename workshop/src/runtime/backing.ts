@@ -1,0 +1,168 @@
+/**
+ * The backing services of the local runtime: Redis, NATS (JetStream on),
+ * MailDev and the push sink, each a process on free loopback ports.
+ */
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { MailDevClient, PushSinkClient } from '../sinks';
+import { ManagedProcess } from './managed-process';
+import { freePort } from './ports';
+import { MissingToolError, requireTool } from './tools';
+import { waitFor } from './wait';
+
+export interface BackingEndpoints {
+  redisUrl?: string;
+  natsUrl?: string;
+  /** NATS's monitoring endpoint (subscriptions, JetStream state). */
+  natsMonitorUrl?: string;
+  smtpUrl: string;
+  mailDevUrl: string;
+  pushSinkUrl: string;
+}
+
+export interface BackingOptions {
+  redis: boolean;
+  nats: boolean;
+  /** The folder holding the built services (for the push sink). */
+  buildDir: string;
+  logDir: string;
+}
+
+/** MailDev's CLI script (its package exports no path to it, so look in node_modules). */
+function maildevBin(): string {
+  const require = createRequire(__filename);
+  const candidates = (require.resolve.paths('maildev') ?? []).map((dir) =>
+    join(dir, 'maildev', 'dist', 'bin', 'maildev.js'),
+  );
+  const found = candidates.find((file) => existsSync(file));
+  if (!found) throw new MissingToolError('MailDev is not installed: run `npm install` at the root of the workshop');
+  return found;
+}
+
+export class Backing {
+  readonly mail: MailDevClient;
+  readonly push: PushSinkClient;
+
+  private constructor(
+    readonly endpoints: BackingEndpoints,
+    private readonly processes: ManagedProcess[],
+    private readonly scratch: string,
+  ) {
+    this.mail = new MailDevClient(endpoints.mailDevUrl);
+    this.push = new PushSinkClient(endpoints.pushSinkUrl);
+  }
+
+  static async start(options: BackingOptions): Promise<Backing> {
+    // Fail before starting anything when a broker is not installed.
+    const redisServer = options.redis ? requireTool('redis-server') : undefined;
+    const natsServer = options.nats ? requireTool('nats-server') : undefined;
+    await mkdir(options.logDir, { recursive: true });
+    const scratch = await mkdtemp(join(tmpdir(), 'workshop-backing-'));
+    const processes: ManagedProcess[] = [];
+    const log = (name: string) => join(options.logDir, `${name}.log`);
+    const spawn = (spec: ConstructorParameters<typeof ManagedProcess>[0]) => {
+      const p = new ManagedProcess(spec);
+      processes.push(p);
+      return p;
+    };
+
+    try {
+      const [redisPort, natsPort, natsMonitorPort, smtpPort, webPort, sinkPort] = await Promise.all(
+        Array.from({ length: 6 }, () => freePort()),
+      );
+      const endpoints: BackingEndpoints = {
+        smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
+        mailDevUrl: `http://127.0.0.1:${webPort}`,
+        pushSinkUrl: `http://127.0.0.1:${sinkPort}`,
+      };
+      const ready: Promise<unknown>[] = [];
+
+      if (redisServer) {
+        endpoints.redisUrl = `redis://127.0.0.1:${redisPort}`;
+        const redis = spawn({
+          name: 'redis',
+          command: redisServer,
+          args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+          logFile: log('redis'),
+        });
+        ready.push(redis.waitForLine(/Ready to accept connections/));
+      }
+      if (natsServer) {
+        endpoints.natsUrl = `nats://127.0.0.1:${natsPort}`;
+        endpoints.natsMonitorUrl = `http://127.0.0.1:${natsMonitorPort}`;
+        const nats = spawn({
+          name: 'nats',
+          command: natsServer,
+          args: [
+            '-a',
+            '127.0.0.1',
+            '-p',
+            String(natsPort),
+            '-m',
+            String(natsMonitorPort),
+            '-js',
+            '-sd',
+            join(scratch, 'jetstream'),
+          ],
+          logFile: log('nats'),
+        });
+        ready.push(nats.waitForLine(/Server is ready/));
+      }
+
+      const maildev = spawn({
+        name: 'maildev',
+        command: process.execPath,
+        args: [
+          maildevBin(),
+          '-s',
+          String(smtpPort),
+          '-w',
+          String(webPort),
+          '--ip',
+          '127.0.0.1',
+          '--web-ip',
+          '127.0.0.1',
+          '--mail-directory',
+          join(scratch, 'maildev'),
+        ],
+        logFile: log('maildev'),
+      });
+      const mail = new MailDevClient(endpoints.mailDevUrl);
+      ready.push(
+        waitFor(() => maildev.running && mail.healthy().catch(() => false), {
+          what: 'MailDev to answer /api/healthz',
+          timeoutMs: 20_000,
+        }),
+      );
+
+      const sink = spawn({
+        name: 'push-sink',
+        command: process.execPath,
+        args: ['--enable-source-maps', join(options.buildDir, 'push-sink', 'src', 'main.js')],
+        env: { PORT: String(sinkPort), HOST: '127.0.0.1', REPLICA_ID: 'push-sink' },
+        logFile: log('push-sink'),
+      });
+      ready.push(sink.waitForLine(/ready:/));
+
+      await Promise.all(ready);
+      return new Backing(endpoints, processes, scratch);
+    } catch (error) {
+      await Promise.all(processes.map((p) => p.kill()));
+      await rm(scratch, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  /** Empties both sinks, so the next count starts from zero. */
+  async clearSinks(): Promise<void> {
+    await Promise.all([this.mail.clear(), this.push.clear()]);
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.processes.map((p) => p.stop()));
+    await rm(this.scratch, { recursive: true, force: true });
+  }
+}

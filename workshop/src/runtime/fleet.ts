@@ -1,0 +1,189 @@
+/**
+ * The services' replicas as Node processes: start them all, and start, stop,
+ * kill or restart one by id (the chaos checks need that).
+ */
+import { join } from 'node:path';
+import { USER_CREATE, USER_CREATED } from '../../../services/shared/src/events';
+import type { BackingEndpoints } from './backing';
+import { ManagedProcess } from './managed-process';
+import { freePort } from './ports';
+import { natsSubscriptions, redisSubscribers } from './subscriptions';
+import { CONSUMERS, SERVICE_NAMES, replicaId, type BackingKind, type ServiceName, type Topology } from './topology';
+import { waitFor } from './wait';
+
+export interface Replica {
+  id: string;
+  service: ServiceName;
+  env: Record<string, string>;
+  process?: ManagedProcess;
+}
+
+export class Fleet {
+  private readonly replicas = new Map<string, Replica>();
+
+  private constructor(
+    private readonly topology: Topology,
+    private readonly endpoints: BackingEndpoints,
+    private readonly buildDir: string,
+    private readonly logDir: string,
+    readonly gatewayUrl: string,
+  ) {}
+
+  static async start(
+    topology: Topology,
+    endpoints: BackingEndpoints,
+    buildDir: string,
+    logDir: string,
+  ): Promise<Fleet> {
+    const gatewayPort = await freePort();
+    const fleet = new Fleet(topology, endpoints, buildDir, logDir, `http://127.0.0.1:${gatewayPort}`);
+    for (const service of SERVICE_NAMES) {
+      const declared = topology.declared?.[service];
+      if (declared) {
+        for (const { id, env } of declared) {
+          const local = toLoopback(env, topology.aliases ?? {}, endpoints, gatewayPort);
+          fleet.replicas.set(id, { id, service, env: { ...local, REPLICA_ID: id, ...topology.env?.[service] } });
+        }
+        continue;
+      }
+      for (let i = 0; i < topology.replicas[service]; i++) {
+        const id = replicaId(service, i);
+        fleet.replicas.set(id, { id, service, env: fleet.envFor(service, id, gatewayPort) });
+      }
+    }
+    try {
+      await Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      await fleet.waitForSubscriptions();
+    } catch (error) {
+      await fleet.stop();
+      throw error;
+    }
+    return fleet;
+  }
+
+  list(service?: ServiceName): Replica[] {
+    return [...this.replicas.values()].filter((r) => !service || r.service === service);
+  }
+
+  /** Starts (or restarts) one replica and waits until it is ready. */
+  async startReplica(id: string, { waitForBroker = true } = {}): Promise<void> {
+    const replica = this.get(id);
+    if (replica.process?.running) throw new Error(`replica ${id} is already running`);
+    replica.process = new ManagedProcess({
+      name: id,
+      command: process.execPath,
+      args: ['--enable-source-maps', join(this.buildDir, replica.service, 'src', 'main.js')],
+      env: replica.env,
+      logFile: join(this.logDir, `${id}.log`),
+    });
+    await replica.process.waitForLine(/ready:/, 30_000);
+    if (waitForBroker) await this.waitForSubscriptions();
+  }
+
+  /** A graceful stop (SIGTERM), as an orchestrator scaling down would do. */
+  async stopReplica(id: string): Promise<void> {
+    await this.get(id).process?.stop();
+  }
+
+  /** A crash (SIGKILL): no shutdown hook runs, in-flight work is lost. */
+  async killReplica(id: string): Promise<void> {
+    await this.get(id).process?.kill();
+  }
+
+  /** What a replica printed: the last lines, for failure messages. */
+  output(id: string): string[] {
+    return this.get(id).process?.output() ?? [];
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.list().map((r) => r.process?.stop()));
+  }
+
+  private get(id: string): Replica {
+    const replica = this.replicas.get(id);
+    if (!replica) throw new Error(`no replica "${id}" (there are: ${[...this.replicas.keys()].join(', ')})`);
+    return replica;
+  }
+
+  private envFor(service: ServiceName, id: string, gatewayPort: number): Record<string, string> {
+    const { endpoints, topology } = this;
+    const broker: Record<string, string> =
+      topology.transport === 'redis' ? { REDIS_URL: endpoints.redisUrl ?? '' } : { NATS_URL: endpoints.natsUrl ?? '' };
+    const own: Record<ServiceName, Record<string, string>> = {
+      gateway: { PORT: String(gatewayPort), HOST: '127.0.0.1' },
+      user: {},
+      mail: { SMTP_URL: endpoints.smtpUrl },
+      push: { PUSH_SINK_URL: endpoints.pushSinkUrl },
+    };
+    return { REPLICA_ID: id, ...PLAIN_LOGS, ...broker, ...own[service], ...topology.env?.[service] };
+  }
+
+  /** Waits until each running consumer and user replica holds its subscription on the broker. */
+  private async waitForSubscriptions(): Promise<void> {
+    if (this.topology.waitForSubscriptions === false) return;
+    const running = (services: readonly ServiceName[]) =>
+      this.list().filter((r) => services.includes(r.service) && r.process?.running).length;
+    const expected: [string, number][] = [
+      [USER_CREATED, running(CONSUMERS)],
+      [USER_CREATE, running(['user'])],
+    ];
+    for (const [subject, count] of expected) {
+      await waitFor(async () => (await this.subscribers(subject)) >= count, {
+        what: `${count} subscriber(s) on "${subject}" at the broker`,
+        timeoutMs: 10_000,
+      });
+    }
+  }
+
+  private async subscribers(subject: string): Promise<number> {
+    const { redisUrl, natsMonitorUrl } = this.endpoints;
+    if (this.topology.transport === 'redis') return redisSubscribers(redisUrl!, subject);
+    return (await natsSubscriptions(natsMonitorUrl!, subject)).length;
+  }
+}
+
+/** Nest colours its logs; the runtime keeps them as plain text in log files. */
+const PLAIN_LOGS = { NO_COLOR: '1', FORCE_COLOR: '0' };
+
+/**
+ * A declared env, pointed at this machine: each URL whose host is a known
+ * alias gets the loopback address and port of that backing service; PORT and
+ * HOST make the gateway listen on its free loopback port.
+ */
+export function toLoopback(
+  env: Record<string, string>,
+  aliases: Record<string, BackingKind>,
+  endpoints: BackingEndpoints,
+  gatewayPort: number,
+): Record<string, string> {
+  const local: Record<BackingKind | 'smtp', string | undefined> = {
+    redis: endpoints.redisUrl,
+    nats: endpoints.natsUrl,
+    maildev: endpoints.mailDevUrl,
+    smtp: endpoints.smtpUrl,
+    'push-sink': endpoints.pushSinkUrl,
+  };
+  const out: Record<string, string> = { ...PLAIN_LOGS };
+  for (const [name, value] of Object.entries(env)) {
+    out[name] = value;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      continue; // not a URL: kept as declared
+    }
+    const kind = aliases[url.hostname];
+    if (!kind) continue;
+    const target = kind === 'maildev' && url.protocol === 'smtp:' ? local.smtp : local[kind];
+    if (!target) throw new Error(`${name}=${value} points at ${kind}, which this run does not start`);
+    const loopback = new URL(target);
+    url.hostname = loopback.hostname;
+    url.port = loopback.port;
+    out[name] = url.toString().replace(/\/$/, value.endsWith('/') ? '/' : '');
+  }
+  if ('PORT' in env) {
+    out.PORT = String(gatewayPort);
+    out.HOST = '127.0.0.1';
+  }
+  return out;
+}

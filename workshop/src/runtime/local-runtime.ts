@@ -1,0 +1,57 @@
+/**
+ * The `local` runtime: brokers, sinks and every replica as processes on this
+ * machine, on free loopback ports. One object to start, drive and stop.
+ */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Backing, type BackingEndpoints } from './backing';
+import { buildServices } from './build';
+import { Fleet } from './fleet';
+import type { Topology } from './topology';
+
+export interface LocalRuntimeOptions {
+  /** The tree whose services/ run (the repository, or a step's copy of it). */
+  root: string;
+  topology: Topology;
+  /** Where each process's log goes (default: <root>/.workshop/logs/<time>). */
+  logDir?: string;
+}
+
+export function defaultLogDir(root: string): string {
+  return join(root, '.workshop', 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
+}
+
+export class LocalRuntime {
+  private constructor(
+    readonly backing: Backing,
+    readonly fleet: Fleet,
+    readonly logDir: string,
+  ) {}
+
+  static async start({ root, topology, logDir = defaultLogDir(root) }: LocalRuntimeOptions): Promise<LocalRuntime> {
+    await mkdir(logDir, { recursive: true });
+    const buildDir = await buildServices(root);
+    const backing = await Backing.start({
+      redis: topology.transport === 'redis',
+      nats: topology.transport === 'nats',
+      buildDir,
+      logDir,
+    });
+    try {
+      const fleet = await Fleet.start(topology, backing.endpoints, buildDir, logDir);
+      return new LocalRuntime(backing, fleet, logDir);
+    } catch (error) {
+      await backing.stop();
+      throw error;
+    }
+  }
+
+  get endpoints(): BackingEndpoints & { gatewayUrl: string } {
+    return { ...this.backing.endpoints, gatewayUrl: this.fleet.gatewayUrl };
+  }
+
+  async stop(): Promise<void> {
+    await this.fleet.stop();
+    await this.backing.stop();
+  }
+}

@@ -1,0 +1,29 @@
+/**
+ * How many subscribers a subject has on the broker right now. The runtime
+ * waits on this before it says "ready": a replica that printed "ready" may
+ * still have its SUBSCRIBE in flight, and an event published before it
+ * lands would be missed by that replica.
+ */
+import { Redis } from 'ioredis';
+
+export async function redisSubscribers(redisUrl: string, channel: string): Promise<number> {
+  const client = new Redis(redisUrl, { lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await client.connect();
+    const reply = (await client.call('PUBSUB', 'NUMSUB', channel)) as [string, number];
+    return Number(reply[1]);
+  } finally {
+    client.disconnect();
+  }
+}
+
+interface Subsz {
+  subscriptions_list?: { subject: string; qgroup?: string }[];
+}
+
+/** Subscriptions on `subject`, with their queue group ('' for none), from NATS's monitoring port. */
+export async function natsSubscriptions(monitorUrl: string, subject: string): Promise<{ queue: string }[]> {
+  const response = await fetch(`${monitorUrl}/subsz?subs=1&limit=10000`, { signal: AbortSignal.timeout(5_000) });
+  const body = (await response.json()) as Subsz;
+  return (body.subscriptions_list ?? []).filter((s) => s.subject === subject).map((s) => ({ queue: s.qgroup ?? '' }));
+}

@@ -1,0 +1,42 @@
+import { accessSync, constants } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+/** A program the workshop needs is not installed: the message says how to get it. */
+export class MissingToolError extends Error {
+  override name = 'MissingToolError';
+}
+
+const INSTALL_HINTS: Record<string, string> = {
+  'redis-server':
+    'install Redis: `sudo apt-get install -y redis-server` (Debian/Ubuntu), `brew install redis` (macOS), or run `npm run workshop -- up` to use Docker instead',
+  'nats-server':
+    'install NATS: `sudo apt-get install -y nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS), or run `npm run workshop -- up` to use Docker instead',
+  docker: 'install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/',
+  pulumi: 'install the Pulumi CLI: `curl -fsSL https://get.pulumi.com | sh` or `brew install pulumi/tap/pulumi`',
+};
+
+/** The full path of `name` on PATH, or undefined. */
+export function findOnPath(name: string, path = process.env.PATH ?? ''): string | undefined {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    try {
+      accessSync(candidate, constants.X_OK);
+      return candidate;
+    } catch {
+      // not here
+    }
+  }
+  return undefined;
+}
+
+/** The full path of `name`, or a MissingToolError that says how to install it. */
+export function requireTool(name: string): string {
+  const found = findOnPath(name);
+  if (found) return found;
+  throw new MissingToolError(`${name} was not found on PATH: ${INSTALL_HINTS[name] ?? `install ${name}`}`);
+}
+
+export function installHint(name: string): string {
+  return INSTALL_HINTS[name] ?? `install ${name}`;
+}

@@ -8,7 +8,15 @@ import type { BackingEndpoints } from './backing';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { natsSubscriptions, redisSubscribers } from './subscriptions';
-import { CONSUMERS, SERVICE_NAMES, replicaId, type BackingKind, type ServiceName, type Topology } from './topology';
+import {
+  CONSUMERS,
+  SERVICE_NAMES,
+  brokersOf,
+  replicaId,
+  type BackingKind,
+  type ServiceName,
+  type Topology,
+} from './topology';
 import { waitFor } from './wait';
 
 export interface Replica {
@@ -107,8 +115,12 @@ export class Fleet {
 
   private envFor(service: ServiceName, id: string, gatewayPort: number): Record<string, string> {
     const { endpoints, topology } = this;
-    const broker: Record<string, string> =
-      topology.transport === 'redis' ? { REDIS_URL: endpoints.redisUrl ?? '' } : { NATS_URL: endpoints.natsUrl ?? '' };
+    const broker: Record<string, string> = {};
+    for (const name of brokersOf(topology)) {
+      const url = name === 'redis' ? endpoints.redisUrl : endpoints.natsUrl;
+      if (!url) throw new Error(`the topology needs ${name}, which this run did not start`);
+      broker[name === 'redis' ? 'REDIS_URL' : 'NATS_URL'] = url;
+    }
     const own: Record<ServiceName, Record<string, string>> = {
       gateway: { PORT: String(gatewayPort), HOST: '127.0.0.1' },
       user: {},

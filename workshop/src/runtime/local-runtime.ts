@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Backing, type BackingEndpoints } from './backing';
 import { buildServices } from './build';
 import { Fleet } from './fleet';
-import type { Topology } from './topology';
+import { brokersOf, type Topology } from './topology';
 
 export interface LocalRuntimeOptions {
   /** The tree whose services/ run (the repository, or a step's copy of it). */
@@ -32,8 +32,8 @@ export class LocalRuntime {
     await mkdir(logDir, { recursive: true });
     const buildDir = await buildServices(root);
     const backing = await Backing.start({
-      redis: topology.transport === 'redis',
-      nats: topology.transport === 'nats',
+      redis: brokersOf(topology).includes('redis'),
+      nats: brokersOf(topology).includes('nats'),
       buildDir,
       logDir,
     });

@@ -18,8 +18,14 @@ export interface DeclaredReplica {
 }
 
 export interface Topology {
-  /** The broker the services talk through; the other one is not started. */
+  /** The broker the services talk through. */
   transport: Transport;
+  /**
+   * The brokers to start, and whose URL (REDIS_URL, NATS_URL) each replica
+   * gets. Default: just the transport. Step 5 adds Redis beside NATS as the
+   * idempotency store.
+   */
+  brokers?: Transport[];
   replicas: Record<ServiceName, number>;
   /** Extra environment per service, e.g. to try a misconfiguration. */
   env?: Partial<Record<ServiceName, Record<string, string>>>;
@@ -45,4 +51,8 @@ export function topology(transport: Transport, mail = 1, push = 1): Topology {
 
 export function replicaId(service: ServiceName, index: number): string {
   return `${service}-${index + 1}`;
+}
+
+export function brokersOf(t: Topology): Transport[] {
+  return t.brokers ?? [t.transport];
 }

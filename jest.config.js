@@ -29,12 +29,19 @@ module.exports = {
       testMatch: ['<rootDir>/**/*.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '\\.int\\.test\\.ts$', '/steps/', '/solutions/'],
     },
+    // The graders: run by `npm test` (workshop test) against WORKSHOP_TREE.
+    {
+      ...common,
+      displayName: 'grading',
+      testMatch: ['<rootDir>/steps/*/checks/*.check.ts'],
+      setupFilesAfterEnv: ['<rootDir>/workshop/src/grading/jest-timeouts.ts'],
+    },
     {
       ...common,
       displayName: 'integration',
       testMatch: ['<rootDir>/**/*.int.test.ts'],
       testPathIgnorePatterns: ['/node_modules/', '/steps/', '/solutions/'],
-      testTimeout: 120_000,
+      setupFilesAfterEnv: ['<rootDir>/workshop/src/grading/jest-timeouts.ts'],
     },
   ],
 };

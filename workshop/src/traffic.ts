@@ -4,7 +4,6 @@
  */
 import type { User } from '../../services/shared/src/events';
 import { tally, type Delivery, type Tally } from './sinks';
-import { waitFor } from './runtime/wait';
 
 export async function createUser(gatewayUrl: string, email: string, name: string): Promise<User> {
   const response = await fetch(`${gatewayUrl}/users`, {
@@ -39,30 +38,32 @@ export async function createUsers(
 export interface SettleOptions {
   /** How long the count must stay the same to call it settled. */
   quietMs?: number;
+  /** Below `atLeast`, how long without any new delivery means "no more are coming". */
+  stallMs?: number;
   timeoutMs?: number;
 }
 
 /**
- * Waits until `read()` holds at least `atLeast` deliveries, then until it has
- * stopped changing for `quietMs`: late duplicates get their chance to show
- * up before anyone asserts "exactly".
+ * Waits until `read()` holds at least `atLeast` deliveries and then has not
+ * changed for `quietMs` (late duplicates get their chance to show up before
+ * anyone asserts "exactly"); or, short of `atLeast`, until nothing new has
+ * arrived for `stallMs` (then the caller's assertion reports the shortfall).
  */
 export async function settle(
   read: () => Promise<Delivery[]>,
   atLeast: number,
-  { quietMs = 400, timeoutMs = 15_000 }: SettleOptions = {},
+  { quietMs = 400, stallMs = 3_000, timeoutMs = 30_000 }: SettleOptions = {},
 ): Promise<Tally> {
   const deadline = Date.now() + timeoutMs;
-  await waitFor(async () => (await read()).length >= atLeast, {
-    what: `at least ${atLeast} deliveries`,
-    timeoutMs,
-  }).catch(() => undefined); // fewer arrived: the caller's assertion says so, with the counts
   let last = await read();
-  let stableSince = Date.now();
-  while (Date.now() - stableSince < quietMs && Date.now() < deadline) {
+  let changedAt = Date.now();
+  for (;;) {
+    const still = Date.now() - changedAt;
+    if (last.length >= atLeast ? still >= quietMs : still >= stallMs) break;
+    if (Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
     const now = await read();
-    if (now.length !== last.length) stableSince = Date.now();
+    if (now.length !== last.length) changedAt = Date.now();
     last = now;
   }
   return tally(last);

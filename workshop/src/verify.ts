@@ -6,6 +6,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
+import { proveAll, type Proof } from './steps/prove';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -21,15 +22,45 @@ const CHECKS: Check[] = [
   { name: 'integration tests', command: ['npx', 'jest', '--selectProjects', 'integration', '--runInBand'] },
 ];
 
-function main(): void {
-  const only = process.argv.slice(2);
-  const checks = only.length ? CHECKS.filter((c) => only.some((o) => c.name.includes(o))) : CHECKS;
+const yesNo = (value: boolean | undefined) => (value ? 'yes' : 'NO');
+
+function printProofs(proofs: Proof[]): void {
+  console.log('\nstep  starter fails  solution passes  variants  start s  end s');
+  for (const p of proofs) {
+    const variants = p.variants.length ? `${p.variants.filter((v) => v.ok).length}/${p.variants.length}` : '-';
+    console.log(
+      `${String(p.step.id).padStart(4)}  ${yesNo(p.starterFails).padEnd(13)}  ${yesNo(p.solutionPasses).padEnd(15)}  ${variants.padEnd(8)}  ${p.seconds.start.toFixed(1).padStart(7)}  ${p.seconds.end.toFixed(1).padStart(5)}`,
+    );
+  }
+  for (const p of proofs) for (const problem of p.problems) console.log(`\nstep ${p.step.id}: ${problem}`);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  // `npm run verify -- steps 3` proves step 3 only; `npm run verify -- lint` runs one check.
+  const stepIds = args.filter((a) => /^\d+$/.test(a)).map(Number);
+  const names = args.filter((a) => !/^\d+$/.test(a));
+  const checks = names.length ? CHECKS.filter((c) => names.some((o) => c.name.includes(o))) : CHECKS;
   const results: { name: string; ok: boolean; seconds: number }[] = [];
   for (const check of checks) {
     console.log(`\n=== ${check.name}: ${check.command.join(' ')}`);
     const started = Date.now();
     const run = spawnSync(check.command[0], check.command.slice(1), { cwd: ROOT, stdio: 'inherit' });
     results.push({ name: check.name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
+  }
+  if (names.length === 0 || names.includes('steps')) {
+    console.log('\n=== step proofs: each starter fails its graders, each solution passes them');
+    const started = Date.now();
+    const proofs = await proveAll(stepIds, (line) => console.log(`  ${line}`));
+    printProofs(proofs);
+    for (const p of proofs) {
+      results.push({
+        name: `step ${p.step.id} proof`,
+        ok: p.problems.length === 0 && !!p.starterFails && !!p.solutionPasses,
+        seconds: p.seconds.start + p.seconds.end,
+      });
+    }
+    console.log(`(step proofs took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   console.log('\ncheck                          result   seconds');
   for (const r of results) {
@@ -40,4 +71,8 @@ function main(): void {
   process.exitCode = failed ? 1 : 0;
 }
 
-main();
+main().catch((error: unknown) => {
+  console.error(error);
+  console.log('verify: 0 passed, 1 failed');
+  process.exitCode = 1;
+});

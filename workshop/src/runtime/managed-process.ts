@@ -7,7 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
-import { waitFor } from './wait';
+import { GiveUp, waitFor } from './wait';
 
 const KEEP_LINES = 300;
 const live = new Set<ChildProcess>();
@@ -84,12 +84,13 @@ export class ManagedProcess {
         const line = this.lines.find((l) => pattern.test(l));
         if (line) return line;
         if (!this.running) {
-          throw new Error(`${this.spec.name} exited (${this.describeExit()}):\n${this.tail(15)}`);
+          throw new GiveUp(`${this.spec.name} exited (${this.describeExit()}); its last output:\n${this.tail(15)}`);
         }
         return undefined;
       },
       { what: `${this.spec.name} to print ${pattern}`, timeoutMs, intervalMs: 25 },
     ).catch((error: Error) => {
+      if (error instanceof GiveUp) throw error;
       throw new Error(`${error.message}\n--- last output of ${this.spec.name} ---\n${this.tail(15)}`);
     });
   }

@@ -2,6 +2,11 @@ export class WaitTimeoutError extends Error {
   override name = 'WaitTimeoutError';
 }
 
+/** Thrown by a check to stop waiting at once: what it waits for can no longer happen. */
+export class GiveUp extends Error {
+  override name = 'GiveUp';
+}
+
 export interface WaitOptions {
   /** What is awaited, in words: it becomes the error message. */
   what: string;
@@ -24,6 +29,7 @@ export async function waitFor<T>(
       const value = await check();
       if (value !== undefined && value !== false) return value;
     } catch (error) {
+      if (error instanceof GiveUp) throw error;
       lastError = error;
     }
     if (Date.now() >= deadline) {

@@ -9,6 +9,9 @@ import { join, relative, sep } from 'node:path';
 /** The folders of the repository that a step can change. */
 export const CODE_DIRS = ['services', 'infra'] as const;
 
+/** Root files a tree needs besides them (the services' tsconfig extends the base). */
+const ROOT_FILES = ['tsconfig.base.json'];
+
 const NEVER_COPY = new Set(['node_modules', '.build', '.git', '.workshop', '.pulumi']);
 
 function keep(source: string): boolean {
@@ -54,6 +57,9 @@ export async function makeTree(repo: string, name: string, overlays: string[] = 
   await mkdir(root, { recursive: true });
   for (const dir of CODE_DIRS) {
     if (await exists(join(repo, dir))) await cp(join(repo, dir), join(root, dir), { recursive: true, filter: keep });
+  }
+  for (const file of ROOT_FILES) {
+    if (await exists(join(repo, file))) await cp(join(repo, file), join(root, file));
   }
   for (const dir of overlays) await overlay(root, dir);
   return root;

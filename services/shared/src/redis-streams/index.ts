@@ -1,0 +1,10 @@
+/**
+ * A NestJS transport over Redis Streams consumer groups:
+ *
+ *   strategy: new RedisStreamsServer({ ...redisConnection(), group: 'mail', idempotency: { ttlSeconds: 86_400 } })
+ *   ClientsModule: { customClass: RedisStreamsClient, options: redisConnection() }
+ */
+export { RedisStreamsClient } from './redis-streams.client.js';
+export { RedisStreamsContext } from './redis-streams.context.js';
+export { REDIS_STREAMS_TRANSPORT, RedisStreamsServer } from './redis-streams.server.js';
+export type { IdempotencyOptions, RedisStreamsClientOptions, RedisStreamsServerOptions } from './options.js';

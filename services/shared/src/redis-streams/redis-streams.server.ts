@@ -1,0 +1,303 @@
+/**
+ * A NestJS transport strategy that consumes events from Redis Streams with a
+ * consumer group: the Redis-native way to get "each event to one replica of
+ * each service, and none lost when a replica dies".
+ *
+ * For each @EventPattern, the server:
+ * - creates the group on the pattern's stream if needed (XGROUP CREATE ...
+ *   MKSTREAM; BUSYGROUP means it is there already);
+ * - reads new entries with XREADGROUP as consumer <REPLICA_ID>, one replica
+ *   of the group gets each entry;
+ * - XACKs an entry only after the handler's promise resolved: a replica that
+ *   crashes mid-work leaves the entry pending;
+ * - every claimIntervalMs, takes over entries pending for longer than
+ *   claimIdleMs (XAUTOCLAIM), from a crashed consumer or a failed handler;
+ * - on start, first re-reads its own pending entries (a restart with the same
+ *   consumer name picks up where it died).
+ * That is at-least-once; with `idempotency`, a redelivered event that this
+ * group already handled is acked without running the handler again.
+ */
+import { Logger } from '@nestjs/common';
+import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
+import { Redis } from 'ioredis';
+import { isObservable, lastValueFrom } from 'rxjs';
+import { chaosAfterSend, chaosDelay } from '../chaos.js';
+import { IdempotencyStore } from './idempotency.js';
+import {
+  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  connectionOf,
+  resolveServerOptions,
+  type RedisStreamsServerOptions,
+  type ResolvedServerOptions,
+} from './options.js';
+import { RedisStreamsContext } from './redis-streams.context.js';
+import {
+  PACKET_FIELD,
+  fieldOf,
+  streamKey,
+  type AutoClaimReply,
+  type RawEntry,
+  type ReadGroupReply,
+} from './stream-entry.js';
+
+export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS');
+
+type Listener = (...args: unknown[]) => void;
+
+export class RedisStreamsServer extends Server implements CustomTransportStrategy {
+  override transportId = REDIS_STREAMS_TRANSPORT;
+  /** handleEvent awaits the handler, so its failure reaches us (and we do not ack). */
+  override readonly propagatesEventHandlerErrors = true;
+  protected override readonly logger = new Logger(RedisStreamsServer.name);
+
+  private readonly settings: ResolvedServerOptions;
+  private readonly listeners: [string, Listener][] = [];
+  private readonly readers: Redis[] = [];
+  private readonly loops: Promise<void>[] = [];
+  private commands?: Redis;
+  private idempotency?: IdempotencyStore;
+  private closing = false;
+
+  constructor(private readonly options: RedisStreamsServerOptions) {
+    super();
+    this.settings = resolveServerOptions(options);
+    this.initializeSerializer(options);
+    this.initializeDeserializer(options);
+  }
+
+  async listen(callback: (error?: unknown) => void): Promise<void> {
+    try {
+      this.commands = await this.connect('commands');
+      if (this.options.idempotency) {
+        const ttl = this.options.idempotency.ttlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
+        this.idempotency = new IdempotencyStore(this.commands, this.settings.group, this.settings.claimIdleMs, ttl);
+      }
+      const patterns: string[] = [];
+      for (const [pattern, handler] of this.messageHandlers) {
+        if (handler.isEventHandler) patterns.push(pattern);
+        else this.logger.warn(`@MessagePattern('${pattern}') is not served: this transport carries events only`);
+      }
+      for (const pattern of patterns) await this.ensureGroup(streamKey(pattern));
+      for (const pattern of patterns) {
+        const reader = await this.connect(`reader:${pattern}`);
+        this.readers.push(reader);
+        this.loops.push(this.consume(pattern, reader));
+      }
+      const { group, consumer, claimIdleMs } = this.settings;
+      this.logger.log(
+        `consumer ${consumer} of group ${group} on ${patterns.map(streamKey).join(', ') || 'no stream'}` +
+          ` (claims entries idle > ${claimIdleMs} ms${this.idempotency ? ', idempotent' : ''})`,
+      );
+      this._status$.next('connected');
+      callback();
+    } catch (error) {
+      callback(error);
+    }
+  }
+
+  async close(): Promise<void> {
+    this.closing = true;
+    // A reader may be parked in XREADGROUP BLOCK: cut it. A handler that is
+    // running finishes (and acks) first: the loops end after it.
+    for (const reader of this.readers) reader.disconnect();
+    await Promise.race([Promise.all(this.loops), delay(5_000)]);
+    await this.commands?.quit().catch(() => this.commands?.disconnect());
+    this._status$.next('disconnected');
+  }
+
+  /** Listens to the ioredis clients' events ('error', 'ready', ...). */
+  on<EventKey extends string = string, EventCallback = Listener>(event: EventKey, callback: EventCallback): void {
+    const listener = callback as Listener;
+    this.listeners.push([event, listener]);
+    for (const client of [this.commands, ...this.readers]) client?.on(event, listener);
+  }
+
+  unwrap<T>(): T {
+    if (!this.commands) throw new Error('Not initialized: call listen() first');
+    return this.commands as T;
+  }
+
+  /** Runs the handler(s) of `pattern` and resolves when they are done; rejects if one failed. */
+  override handleEvent(pattern: string, packet: ReadPacket, context: RedisStreamsContext): Promise<void> {
+    const handler = this.getHandlerByPattern(pattern);
+    if (!handler) return Promise.reject(new Error(`no @EventPattern('${pattern}') handler`));
+    return new Promise<void>((resolve, reject) => {
+      this.runWithProcessingHooks(context, async (runEndHook) => {
+        try {
+          const resultOrStream = await handler(packet.data, context);
+          if (isObservable(resultOrStream)) await lastValueFrom(resultOrStream, { defaultValue: undefined });
+          resolve();
+        } catch (error) {
+          reject(error);
+        } finally {
+          runEndHook();
+        }
+      });
+    });
+  }
+
+  private async connect(role: string): Promise<Redis> {
+    const { group, consumer } = this.settings;
+    const client = new Redis({
+      ...connectionOf(this.options),
+      lazyConnect: true,
+      connectionName: `${group}:${consumer}:${role}`.replace(/\s/g, '_'),
+      // A blocked read must wait for a reconnect, not fail after N retries.
+      maxRetriesPerRequest: role === 'commands' ? 20 : null,
+    });
+    client.on('error', (error: Error) => {
+      if (!this.closing) this.logger.error(`redis (${role}): ${error.message}`);
+    });
+    for (const [event, callback] of this.listeners) client.on(event, callback);
+    await client.connect();
+    return client;
+  }
+
+  /** Creates the group (and the stream) unless it exists. */
+  private async ensureGroup(stream: string): Promise<void> {
+    const { group, startId } = this.settings;
+    try {
+      await this.commands!.xgroup('CREATE', stream, group, startId, 'MKSTREAM');
+      this.logger.log(`created consumer group ${group} on stream ${stream}`);
+    } catch (error) {
+      if (!messageOf(error).startsWith('BUSYGROUP')) throw error;
+    }
+  }
+
+  /** The read loop of one stream: claims, then own pending entries, then new ones; one entry at a time. */
+  private async consume(pattern: string, reader: Redis): Promise<void> {
+    const stream = streamKey(pattern);
+    const { group, consumer, batchSize, blockMs, claimIntervalMs } = this.settings;
+    let cursor = '0'; // '0': this consumer's own pending entries (after a restart); then '>': new ones
+    let nextClaim = 0; // claim right away: a replica that starts may be the one to rescue a dead one's work
+    while (!this.closing) {
+      try {
+        if (Date.now() >= nextClaim) {
+          await this.claimStale(pattern, stream);
+          nextClaim = Date.now() + claimIntervalMs;
+        }
+        const reply = (await reader.xreadgroup(
+          'GROUP',
+          group,
+          consumer,
+          'COUNT',
+          batchSize,
+          'BLOCK',
+          blockMs,
+          'STREAMS',
+          stream,
+          cursor,
+        )) as ReadGroupReply;
+        const entries = reply?.[0]?.[1] ?? [];
+        if (cursor !== '>' && entries.length === 0) {
+          cursor = '>';
+          continue;
+        }
+        for (const entry of entries) {
+          if (this.closing) break; // the rest stays pending: a restart or a claim picks it up
+          await this.handleEntry(pattern, stream, entry);
+          if (cursor !== '>') cursor = entry[0];
+        }
+      } catch (error) {
+        if (this.closing) break;
+        if (messageOf(error).startsWith('NOGROUP')) {
+          // The stream or the group was deleted under us (FLUSHALL, XGROUP DESTROY): make them again.
+          await this.ensureGroup(stream).catch(() => undefined);
+          continue;
+        }
+        this.logger.error(`reading ${stream} failed: ${messageOf(error)}; retrying in 1 s`);
+        await delay(1_000);
+      }
+    }
+  }
+
+  /** Takes over entries of this group that were delivered and not acked for claimIdleMs, and handles them. */
+  private async claimStale(pattern: string, stream: string): Promise<void> {
+    const { group, consumer, claimIdleMs, batchSize } = this.settings;
+    let start = '0-0';
+    do {
+      const [next, entries] = (await this.commands!.xautoclaim(
+        stream,
+        group,
+        consumer,
+        claimIdleMs,
+        start,
+        'COUNT',
+        batchSize,
+      )) as AutoClaimReply;
+      if (entries.length > 0) {
+        this.logger.log(`claimed ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} idle > ${claimIdleMs} ms`);
+      }
+      for (const entry of entries) {
+        if (this.closing) return;
+        await this.handleEntry(pattern, stream, entry);
+      }
+      start = next;
+    } while (start !== '0-0' && !this.closing);
+  }
+
+  /** One entry: (dedupe,) run the handler, (record,) ack. Not acked when the handler fails. */
+  private async handleEntry(pattern: string, stream: string, [id, fields]: RawEntry): Promise<void> {
+    const { group, consumer, claimIdleMs } = this.settings;
+    const raw = fieldOf(fields, PACKET_FIELD);
+    let packet: ReadPacket | undefined;
+    try {
+      packet =
+        raw === undefined ? undefined : await this.deserializer.deserialize(JSON.parse(raw), { channel: stream });
+    } catch {
+      packet = undefined;
+    }
+    if (!packet) {
+      // Trimmed away (MAXLEN) before it was handled, or not written by RedisStreamsClient: nothing to run.
+      this.logger.warn(`entry ${id} on ${stream} holds no readable packet: acked without a handler`);
+      await this.ack(stream, id);
+      return;
+    }
+
+    const eventId = this.idempotency ? this.eventIdOf(packet.data, stream, id) : undefined;
+    if (this.idempotency && eventId) {
+      const claim = await this.idempotency.claim(eventId);
+      if (claim === 'done') {
+        this.logger.log(`${pattern} ${eventId} (entry ${id}) already handled by group ${group}: acked, not run again`);
+        await this.ack(stream, id);
+        return;
+      }
+      if (claim === 'busy') return; // another consumer runs it right now; if it dies, the lease expires
+    }
+
+    try {
+      await chaosDelay(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
+      await this.handleEvent(pattern, packet, new RedisStreamsContext([stream, id, group, consumer]));
+    } catch (error) {
+      if (this.idempotency && eventId) await this.idempotency.release(eventId);
+      this.logger.error(
+        `${pattern} entry ${id} failed (${messageOf(error)}): not acked, retried in about ${claimIdleMs} ms`,
+      );
+      return;
+    }
+    if (this.idempotency && eventId) await this.idempotency.complete(eventId);
+    chaosAfterSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set (crash: done, not acked)
+    await this.ack(stream, id);
+  }
+
+  private eventIdOf(data: unknown, stream: string, entryId: string): string {
+    const custom = this.options.idempotency ? this.options.idempotency.key : undefined;
+    if (custom) return custom(data, entryId);
+    const eventId = (data as { eventId?: unknown } | null)?.eventId;
+    return typeof eventId === 'string' && eventId ? eventId : `${stream}:${entryId}`;
+  }
+
+  private async ack(stream: string, id: string): Promise<void> {
+    await this.commands!.xack(stream, this.settings.group, id);
+  }
+}
+
+function messageOf(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String(error.message);
+  return String(error);
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms).unref());
+}

@@ -1,0 +1,15 @@
+import { Controller } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { USER_CREATED, type UserCreatedEvent } from '../../shared/src/events.js';
+import { MailService } from './mail.service.js';
+
+@Controller()
+export class MailController {
+  constructor(private readonly mail: MailService) {}
+
+  // The queue group on the handler: the NATS server subscribes this pattern in it.
+  @EventPattern<string>(USER_CREATED, { queue: 'mail-handlers' })
+  onUserCreated(@Payload() event: UserCreatedEvent): Promise<void> {
+    return this.mail.sendWelcome(event);
+  }
+}

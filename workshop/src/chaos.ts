@@ -1,0 +1,184 @@
+/**
+ * Chaos for the live checks of steps 4 and 5: a slow mail provider (so a
+ * replica always has emails in flight when it is killed), traffic paced over
+ * time (so a kill lands mid-burst), and JetStream's own account of each
+ * durable consumer (delivered, acked, redelivered), read from NATS's
+ * monitoring port.
+ *
+ * The replicas' own fault hooks (CHAOS_CRASH_AFTER_SEND, ...) are in
+ * services/shared/src/chaos.ts.
+ */
+import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import type { User } from '../../services/shared/src/events';
+import { natsSubscriptions } from './runtime/subscriptions';
+import { waitFor } from './runtime/wait';
+import { createUser } from './traffic';
+
+/**
+ * A TCP proxy that holds each new connection for `delayMs` before it reaches
+ * the target: put it between the mail replicas and MailDev (SMTP_URL) and
+ * every email takes that long, like a slow provider. It works the same for
+ * any transport, so the same chaos applies to steps 3, 4 and 5.
+ */
+export class LatencyProxy {
+  private constructor(
+    private readonly server: Server,
+    private readonly sockets: Set<Socket>,
+    readonly port: number,
+  ) {}
+
+  /** `target` is a URL (smtp://127.0.0.1:2525); the proxy listens on a free loopback port. */
+  static async start(target: string, delayMs: number): Promise<LatencyProxy> {
+    const { hostname, port } = new URL(target);
+    const sockets = new Set<Socket>();
+    const server = createServer((client) => {
+      sockets.add(client);
+      client.pause();
+      client.on('error', () => client.destroy());
+      client.on('close', () => sockets.delete(client));
+      setTimeout(() => {
+        if (client.destroyed) return;
+        const upstream = tcpConnect(Number(port), hostname, () => {
+          client.pipe(upstream);
+          upstream.pipe(client);
+          client.resume();
+        });
+        sockets.add(upstream);
+        upstream.on('error', () => client.destroy());
+        upstream.on('close', () => {
+          sockets.delete(upstream);
+          client.destroy();
+        });
+        client.on('close', () => upstream.destroy());
+      }, delayMs);
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(0, '127.0.0.1', () => resolve());
+    });
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new Error('the latency proxy has no TCP address');
+    return new LatencyProxy(server, sockets, address.port);
+  }
+
+  /** The proxy's address with the target's scheme, e.g. smtp://127.0.0.1:40123. */
+  url(protocol = 'smtp:'): string {
+    return `${protocol}//127.0.0.1:${this.port}`;
+  }
+
+  async stop(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+export interface Burst {
+  /** Users created so far (the gateway answered 201). */
+  created(): number;
+  /** All the users, once the burst is over. */
+  done: Promise<User[]>;
+}
+
+/**
+ * Creates `count` users at about `perSecond`, `concurrency` requests at most
+ * in flight: a burst that lasts long enough for a kill to land in its middle.
+ */
+export function startBurst(
+  gatewayUrl: string,
+  count: number,
+  { perSecond = 100, concurrency = 10, prefix = 'burst' } = {},
+): Burst {
+  const users: User[] = new Array(count);
+  let created = 0;
+  let next = 0;
+  const started = Date.now();
+  const worker = async () => {
+    while (next < count) {
+      const i = next++;
+      const due = started + (i * 1000) / perSecond;
+      if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
+      users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
+      created++;
+    }
+  };
+  const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(() => users);
+  return { created: () => created, done };
+}
+
+export interface ConsumerState {
+  stream: string;
+  durable: string;
+  /** Messages handed out, counting each redelivery. */
+  delivered: number;
+  /** Messages acked (the ack floor's consumer sequence). */
+  acked: number;
+  /** Delivered, not acked yet. */
+  ackPending: number;
+  /** Messages handed out more than once. */
+  redelivered: number;
+  /** In the stream, not delivered yet. */
+  pending: number;
+}
+
+interface Jsz {
+  account_details?: {
+    stream_detail?: {
+      name: string;
+      consumer_detail?: {
+        name: string;
+        delivered: { consumer_seq: number };
+        ack_floor: { consumer_seq: number };
+        num_ack_pending: number;
+        num_redelivered: number;
+        num_pending: number;
+      }[];
+    }[];
+  }[];
+}
+
+/** Every durable consumer on the server, from /jsz (NATS's monitoring port). */
+export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerState[]> {
+  const response = await fetch(`${monitorUrl}/jsz?consumers=true`, { signal: AbortSignal.timeout(5_000) });
+  if (!response.ok) throw new Error(`GET ${monitorUrl}/jsz answered ${response.status}`);
+  const body = (await response.json()) as Jsz;
+  return (body.account_details ?? []).flatMap((account) =>
+    (account.stream_detail ?? []).flatMap((stream) =>
+      (stream.consumer_detail ?? []).map((c) => ({
+        stream: stream.name,
+        durable: c.name,
+        delivered: c.delivered.consumer_seq,
+        acked: c.ack_floor.consumer_seq,
+        ackPending: c.num_ack_pending,
+        redelivered: c.num_redelivered,
+        pending: c.num_pending,
+      })),
+    ),
+  );
+}
+
+/** One durable's state, or undefined while it does not exist. */
+export async function jetStreamConsumer(monitorUrl: string, durable: string): Promise<ConsumerState | undefined> {
+  return (await jetStreamConsumers(monitorUrl)).find((c) => c.durable === durable);
+}
+
+/**
+ * The readiness the runtime skips when `waitForSubscriptions` is off (pull
+ * consumers hold no subscription): the user service's core-NATS request
+ * subscription, and each named durable consumer, exist on the server.
+ */
+export async function waitForJetStreamReady(
+  monitorUrl: string,
+  { requestSubject, durables, timeoutMs = 10_000 }: { requestSubject: string; durables: string[]; timeoutMs?: number },
+): Promise<void> {
+  await waitFor(async () => (await natsSubscriptions(monitorUrl, requestSubject)).length > 0, {
+    what: `a subscriber on "${requestSubject}"`,
+    timeoutMs,
+  });
+  await waitFor(
+    async () => {
+      const names = new Set((await jetStreamConsumers(monitorUrl)).map((c) => c.durable));
+      return durables.every((d) => names.has(d));
+    },
+    { what: `the durable consumers ${durables.join(', ')} on the server`, timeoutMs },
+  );
+}

@@ -1,0 +1,86 @@
+/**
+ * The `workshop` command (npm scripts at the root call it):
+ *   npm test [-- N]            grade the current step (or step N)
+ *   npm run workshop -- <command>
+ */
+import { diffCommand } from './commands/diff';
+import { hintCommand } from './commands/hint';
+import { localCommand } from './commands/local';
+import { solveCommand, startCommand } from './commands/start-solve';
+import { statusCommand } from './commands/status';
+import { testCommand } from './commands/test';
+import { watchCommand } from './commands/watch';
+import type { Target } from './grading/context';
+import { MissingToolError } from './runtime/tools';
+import type { Transport } from './runtime/topology';
+
+const USAGE = `usage: npm run workshop -- <command>
+
+  status          your progress, step by step
+  start N         lay down the start of step N (your changed files are backed up first)
+  hint N          the next hint for step N
+  test [N]        grade the current step, or step N (same as: npm test -- N)
+                  --target stack  grade what \`workshop up\` deployed instead of local processes
+  solve N         lay down the solution of step N (your changed files are backed up first)
+  diff N          your files of step N against the solution
+  watch [N]       grade again on every save (--poll where file events do not work)
+  local           run the system as local processes: [redis|nats] [--mail N] [--push N]
+  doctor          check Node, Docker, the Pulumi CLI and the ports
+  up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)`;
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+}
+
+function positional(args: string[]): string | undefined {
+  return args.find(
+    (a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && args[i - 1] !== '--poll'),
+  );
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...args] = argv;
+  const target = (option(args, '--target') ?? process.env.WORKSHOP_TARGET ?? 'local') as Target;
+  switch (command) {
+    case 'status':
+      return statusCommand();
+    case 'start':
+      return startCommand(positional(args));
+    case 'hint':
+      return hintCommand(positional(args));
+    case 'test':
+    case 'grade':
+      return testCommand(positional(args), target);
+    case 'solve':
+      return solveCommand(positional(args));
+    case 'diff':
+      return diffCommand(positional(args));
+    case 'watch':
+      return watchCommand(positional(args), args.includes('--poll'));
+    case 'local':
+      return localCommand(
+        (positional(args) ?? 'redis') as Transport,
+        Number(option(args, '--mail') ?? 1),
+        Number(option(args, '--push') ?? 1),
+      );
+    case undefined:
+    case 'help':
+    case '--help':
+      console.log(USAGE);
+      return 0;
+    default:
+      console.error(`unknown command "${command}"\n\n${USAGE}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // A missing tool or a bad argument is one line, not a stack trace.
+    const message = error instanceof Error ? error.message : String(error);
+    console.error(error instanceof MissingToolError ? message : `workshop: ${message}`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,37 @@
+// A jest reporter for learners: one line per check, and for a failed check
+// the grader's own words, without jest's stack traces and code frames.
+class LearnerReporter {
+  onTestResult(_test, result) {
+    for (const t of result.testResults) {
+      const name = [...t.ancestorTitles, t.title].join(' › ');
+      if (t.status === 'passed') {
+        console.log(`  ✓ ${name} (${(t.duration / 1000).toFixed(1)} s)`);
+      } else if (t.status === 'failed') {
+        console.log(`  ✗ ${name}`);
+        for (const message of t.failureMessages) console.log(indent(clean(message)));
+      }
+    }
+    if (result.testExecError) console.log(indent(clean(result.testExecError.message)));
+  }
+}
+
+/** Keeps the message, drops stack frames and jest's matcher boilerplate. */
+function clean(message) {
+  return message
+    .split('\n')
+    .filter((line) => !/^\s+at /.test(line))
+    .join('\n')
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(/^(Error|GradeError): /, '')
+    .trim();
+}
+
+function indent(text) {
+  return text
+    .split('\n')
+    .map((line) => `      ${line}`)
+    .join('\n');
+}
+
+module.exports = LearnerReporter;
+module.exports.clean = clean;

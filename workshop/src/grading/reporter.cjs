@@ -15,13 +15,16 @@ class LearnerReporter {
   }
 }
 
+// eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
+const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
+
 /** Keeps the message, drops stack frames and jest's matcher boilerplate. */
 function clean(message) {
   return message
     .split('\n')
     .filter((line) => !/^\s+at /.test(line))
     .join('\n')
-    .replace(/\u001b\[[0-9;]*m/g, '')
+    .replace(ANSI_COLOURS, '')
     .replace(/^(Error|GradeError): /, '')
     .trim();
 }

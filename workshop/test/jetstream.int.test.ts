@@ -1,0 +1,266 @@
+/**
+ * Steps 3 to 5 under chaos, on the local runtime (real NATS with JetStream,
+ * real Redis, real SMTP into MailDev, the push sink):
+ *
+ * - step 3 (core NATS queue groups) loses the events a killed replica held;
+ * - step 4 (JetStream durable consumers, ack after the work) loses none, but
+ *   a crash after the send and before the ack sends that email twice;
+ * - step 5 (idempotent consumers, Nats-Msg-Id) sends exactly one per user.
+ *
+ * Each scenario's wall time is printed: the target is under 20 s each.
+ */
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { USER_CREATE, type User } from '../../services/shared/src/events';
+import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
+import {
+  LatencyProxy,
+  deleteStream,
+  jetStreamConsumer,
+  startBurst,
+  waitForJetStreamReady,
+  type Burst,
+} from '../src/chaos';
+import { Backing } from '../src/runtime/backing';
+import { buildServices } from '../src/runtime/build';
+import { Fleet } from '../src/runtime/fleet';
+import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology, type ServiceName, type Topology } from '../src/runtime/topology';
+import { waitFor } from '../src/runtime/wait';
+import { describeReplicas, tally, type Delivery, type Tally } from '../src/sinks';
+import { makeTree } from '../src/steps/tree';
+import { settle } from '../src/traffic';
+
+const REPO = join(__dirname, '..', '..');
+const SOLUTIONS = join(REPO, 'solutions');
+const logDir = defaultLogDir(REPO);
+const USERS = 200;
+/** Every email waits this long at the (slow) mail provider: a killed replica always has some in flight. */
+const SMTP_DELAY_MS = 250;
+/** Short, so a dead replica's unacked events come back within the test. */
+const ACK_WAIT_MS = '2000';
+
+let backing: Backing;
+let slowSmtp: LatencyProxy;
+let build: Record<'step3' | 'step4' | 'step5', string>;
+let fleet: Fleet | undefined;
+let chaosDir: string;
+let started: number;
+
+beforeAll(async () => {
+  const tree = (name: string, steps: string[]) =>
+    makeTree(
+      REPO,
+      name,
+      steps.map((s) => join(SOLUTIONS, s)),
+    );
+  const [t3, t4, t5] = await Promise.all([
+    tree('test-js-step3', ['03-queue-groups']),
+    tree('test-js-step4', ['03-queue-groups', '04-jetstream']),
+    tree('test-js-step5', ['03-queue-groups', '04-jetstream', '05-idempotency']),
+  ]);
+  const [step3, step4, step5] = await Promise.all([buildServices(t3), buildServices(t4), buildServices(t5)]);
+  build = { step3, step4, step5 };
+  backing = await Backing.start({ redis: true, nats: true, buildDir: step3, logDir });
+  slowSmtp = await LatencyProxy.start(backing.endpoints.smtpUrl, SMTP_DELAY_MS);
+});
+
+beforeEach(async () => {
+  chaosDir = await mkdtemp(join(tmpdir(), 'workshop-chaos-'));
+  started = Date.now();
+});
+
+afterEach(async () => {
+  console.log(`${expect.getState().currentTestName}: ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  await fleet?.stop();
+  fleet = undefined;
+  await backing.clearSinks();
+  // The next scenario starts from an empty stream and new durables.
+  await deleteStream(backing.endpoints.natsUrl!, USER_EVENTS_STREAM.name);
+  await rm(chaosDir, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await slowSmtp?.stop();
+  await backing?.stop();
+});
+
+/** JetStream consumers pull: the runtime has no subscription to wait on, so wait on the durables. */
+function jetStreamTopology(env: Topology['env'], brokers: Topology['brokers'] = ['nats']): Topology {
+  return { ...topology('nats', 2, 2), brokers, waitForSubscriptions: false, env };
+}
+
+async function start(t: Topology, buildDir: string): Promise<Fleet> {
+  fleet = await Fleet.start(t, backing.endpoints, buildDir, logDir);
+  if (t.waitForSubscriptions === false) {
+    await waitForJetStreamReady(backing.endpoints.natsMonitorUrl!, {
+      requestSubject: USER_CREATE,
+      durables: ['mail', 'push'],
+    });
+  }
+  return fleet;
+}
+
+const emails = () => backing.mail.deliveries();
+const pushes = () => backing.push.deliveries();
+
+/** Emails handled by one replica so far. */
+async function sentBy(read: () => Promise<Delivery[]>, replica: string): Promise<number> {
+  return tally(await read()).perReplica.get(replica) ?? 0;
+}
+
+/** Starts a burst of USERS users and SIGKILLs `victim` once it has sent `after` emails, mid-burst. */
+async function killMidBurst(f: Fleet, victim: string, after = 10): Promise<{ burst: Burst; createdAtKill: number }> {
+  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: 100 });
+  await waitFor(async () => (await sentBy(emails, victim)) >= after, {
+    what: `${victim} to send ${after} emails`,
+    timeoutMs: 10_000,
+  });
+  const createdAtKill = burst.created();
+  await f.killReplica(victim);
+  return { burst, createdAtKill };
+}
+
+function withoutDelivery(users: User[], t: Tally): User[] {
+  return users.filter((u) => !t.perUser.get(u.id));
+}
+
+function deliveredTwice(users: User[], t: Tally): User[] {
+  return users.filter((u) => (t.perUser.get(u.id) ?? 0) > 1);
+}
+
+/** Waits until every user has at least one delivery; the tally says who has none if that never happens. */
+async function everyUserServed(read: () => Promise<Delivery[]>, users: User[], timeoutMs = 15_000): Promise<Tally> {
+  let last = tally([]);
+  await waitFor(
+    async () => {
+      last = tally(await read());
+      return withoutDelivery(users, last).length === 0;
+    },
+    { what: 'a delivery for every user', timeoutMs },
+  ).catch(() => undefined); // the caller's assertion gives the counts
+  return settle(read, 0, { quietMs: 600 });
+}
+
+async function waitForExit(f: Fleet, id: string, timeoutMs = 15_000): Promise<void> {
+  await waitFor(() => f.list().find((r) => r.id === id)?.process?.running === false, {
+    what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`,
+    timeoutMs,
+  });
+}
+
+test('step 3, core NATS: a mail replica killed mid-burst takes its in-flight emails with it', async () => {
+  const f = await start({ ...topology('nats', 2, 2), env: { mail: { SMTP_URL: slowSmtp.url() } } }, build.step3);
+  const { burst, createdAtKill } = await killMidBurst(f, 'mail-1');
+  const users = await burst.done;
+  expect(createdAtKill).toBeLessThan(USERS); // the kill landed mid-burst
+  await f.startReplica('mail-1'); // back up: core NATS has nothing to give it
+
+  const push = await settle(pushes, USERS); // push is untouched: every event was published
+  expect(push.total).toBe(USERS);
+  // Everything mail-2 and the dead mail-1 had sent is in; nothing else is coming.
+  const mail = await settle(emails, USERS, { quietMs: 4 * SMTP_DELAY_MS, timeoutMs: 3_000 });
+  const lost = withoutDelivery(users, mail);
+  expect(lost.length).toBeGreaterThan(0); // at-most-once: lost, and never redelivered
+  expect(mail.total).toBe(USERS - lost.length);
+  expect(deliveredTwice(users, mail)).toEqual([]);
+});
+
+test('step 4, JetStream: the same kill loses no email, the killed replica`s events are redelivered', async () => {
+  const f = await start(
+    jetStreamTopology({
+      mail: { SMTP_URL: slowSmtp.url(), JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS },
+      push: { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS },
+    }),
+    build.step4,
+  );
+  const { burst, createdAtKill } = await killMidBurst(f, 'mail-1');
+  const users = await burst.done;
+  expect(createdAtKill).toBeLessThan(USERS);
+  await f.startReplica('mail-1');
+
+  const mail = await everyUserServed(emails, users);
+  const lost = withoutDelivery(users, mail);
+  expect({ lost: lost.length, replicas: describeReplicas(mail.perReplica) }).toEqual({
+    lost: 0,
+    replicas: expect.any(String),
+  });
+  const push = await everyUserServed(pushes, users);
+  expect(withoutDelivery(users, push)).toEqual([]);
+  // The dead replica's unacked events came back: JetStream redelivered them.
+  const consumer = await jetStreamConsumer(backing.endpoints.natsMonitorUrl!, 'mail');
+  expect(consumer?.redelivered ?? 0).toBeGreaterThan(0);
+  expect(consumer?.ackPending).toBe(0);
+});
+
+/** Mail-1 and push-1 each crash once, right after their 20th send and before its ack; then they come back. */
+async function crashAfterSendAndRestart(f: Fleet): Promise<User[]> {
+  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: 100 });
+  await Promise.all([waitForExit(f, 'mail-1'), waitForExit(f, 'push-1')]);
+  expect(burst.created()).toBeLessThan(USERS); // mid-burst
+  await Promise.all([f.startReplica('mail-1'), f.startReplica('push-1')]);
+  return burst.done;
+}
+
+function crashEnv(): Record<string, string> {
+  return {
+    JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS,
+    CHAOS_CRASH_AFTER_SEND: '20',
+    CHAOS_CRASH_REPLICAS: 'mail-1,push-1',
+    CHAOS_STATE_DIR: chaosDir,
+  };
+}
+
+test('step 4, JetStream: a crash after the send and before the ack sends that email twice', async () => {
+  const env = crashEnv();
+  const f = await start(jetStreamTopology({ mail: env, push: env }), build.step4);
+  const users = await crashAfterSendAndRestart(f);
+
+  const mail = await everyUserServed(emails, users);
+  const push = await everyUserServed(pushes, users);
+  expect(withoutDelivery(users, mail)).toEqual([]);
+  expect(withoutDelivery(users, push)).toEqual([]);
+  // At-least-once: the 20th event was done but not acked, so it was done again.
+  expect(deliveredTwice(users, mail).length).toBeGreaterThan(0);
+  expect(deliveredTwice(users, push).length).toBeGreaterThan(0);
+});
+
+test('step 5, idempotent consumers: the same crash gives exactly one email and one push per user', async () => {
+  const env = crashEnv();
+  const f = await start(jetStreamTopology({ mail: env, push: env }, ['nats', 'redis']), build.step5);
+  const users = await crashAfterSendAndRestart(f);
+
+  const mail = await settle(emails, USERS, { quietMs: 1_000 });
+  const push = await settle(pushes, USERS, { quietMs: 1_000 });
+  expect({ emails: mail.total, pushes: push.total }).toEqual({ emails: USERS, pushes: USERS });
+  for (const user of users) {
+    expect(mail.perUser.get(user.id)).toBe(1);
+    expect(push.perUser.get(user.id)).toBe(1);
+  }
+  // There was a redelivery, and it was skipped rather than sent.
+  for (const durable of ['mail', 'push'] satisfies ServiceName[]) {
+    const consumer = await jetStreamConsumer(backing.endpoints.natsMonitorUrl!, durable);
+    expect({ durable, redelivered: (consumer?.redelivered ?? 0) > 0 }).toEqual({ durable, redelivered: true });
+  }
+});
+
+test('step 5: a replica killed while its claims are held loses nothing: the leases expire, others send', async () => {
+  const env = { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS, IDEMPOTENCY_LEASE_MS: '3000' };
+  const f = await start(
+    jetStreamTopology({ mail: { ...env, SMTP_URL: slowSmtp.url() }, push: env }, ['nats', 'redis']),
+    build.step5,
+  );
+  const { burst, createdAtKill } = await killMidBurst(f, 'mail-1');
+  const users = await burst.done;
+  expect(createdAtKill).toBeLessThan(USERS);
+  await f.startReplica('mail-1');
+
+  const mail = await everyUserServed(emails, users);
+  expect(withoutDelivery(users, mail)).toEqual([]);
+  // Redeliveries of mail-1's events first found its claims held, and waited for the lease.
+  const logs = await Promise.all(f.list('mail').map((r) => readFile(join(logDir, `${r.id}.log`), 'utf8')));
+  expect(logs.some((log) => /is claimed by mail-1/.test(log))).toBe(true);
+  const push = await settle(pushes, USERS);
+  expect(push.total).toBe(USERS);
+});

@@ -1,0 +1,51 @@
+import { toLoopback } from '../src/runtime/fleet';
+import type { BackingEndpoints } from '../src/runtime/backing';
+
+const endpoints: BackingEndpoints = {
+  redisUrl: 'redis://127.0.0.1:40001',
+  natsUrl: 'nats://127.0.0.1:40002',
+  natsMonitorUrl: 'http://127.0.0.1:40003',
+  smtpUrl: 'smtp://127.0.0.1:40004',
+  mailDevUrl: 'http://127.0.0.1:40005',
+  pushSinkUrl: 'http://127.0.0.1:40006',
+};
+const aliases = { redis: 'redis', nats: 'nats', maildev: 'maildev', 'push-sink': 'push-sink' } as const;
+
+describe('toLoopback: a declared env pointed at this machine', () => {
+  test('URLs on known aliases get the loopback address and port of that service', () => {
+    const env = toLoopback(
+      {
+        REDIS_URL: 'redis://redis:6379',
+        NATS_URL: 'nats://nats:4222',
+        SMTP_URL: 'smtp://maildev:1025',
+        PUSH_SINK_URL: 'http://push-sink:8080',
+        MAIL_FROM: 'welcome@workshop.local',
+      },
+      aliases,
+      endpoints,
+      45000,
+    );
+    expect(env).toMatchObject({
+      REDIS_URL: 'redis://127.0.0.1:40001',
+      NATS_URL: 'nats://127.0.0.1:40002',
+      SMTP_URL: 'smtp://127.0.0.1:40004',
+      PUSH_SINK_URL: 'http://127.0.0.1:40006',
+      MAIL_FROM: 'welcome@workshop.local',
+    });
+  });
+
+  test('the gateway listens on its free loopback port', () => {
+    expect(toLoopback({ PORT: '3000' }, aliases, endpoints, 45000)).toMatchObject({ PORT: '45000', HOST: '127.0.0.1' });
+  });
+
+  test('a URL on an alias of a service this run does not start is an error that names it', () => {
+    const noRedis = { ...endpoints, redisUrl: undefined };
+    expect(() => toLoopback({ REDIS_URL: 'redis://redis:6379' }, aliases, noRedis, 1)).toThrow(
+      /REDIS_URL=redis:\/\/redis:6379 points at redis/,
+    );
+  });
+
+  test('hosts that are not aliases are kept as declared', () => {
+    expect(toLoopback({ X: 'http://example.internal:1/' }, aliases, endpoints, 1).X).toBe('http://example.internal:1/');
+  });
+});

@@ -1,0 +1,176 @@
+/**
+ * Step 6 (bonus), the Redis-native fix: Redis Streams consumer groups, on
+ * Redis alone (no NATS). 2 mail + 2 push replicas; mail-1 is made to crash
+ * after an email went out and before its XACK, which forces a redelivery.
+ * Counts are read back from MailDev and the push sink.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { USER_CREATE, USER_CREATED, type User } from '../../services/shared/src/events';
+import { StreamsProbe, waitForDrained, waitForStreamConsumers } from '../src/redis-streams/probe';
+import { Backing } from '../src/runtime/backing';
+import { buildServices } from '../src/runtime/build';
+import { Fleet } from '../src/runtime/fleet';
+import { defaultLogDir } from '../src/runtime/local-runtime';
+import type { Topology } from '../src/runtime/topology';
+import { waitFor } from '../src/runtime/wait';
+import { describeReplicas, type Tally } from '../src/sinks';
+import { makeTree } from '../src/steps/tree';
+import { createUsers, settle } from '../src/traffic';
+
+const REPO = join(__dirname, '..', '..');
+const STEP_6 = join(REPO, 'solutions', '06-redis-streams');
+/** The line of the solution's mail main.ts that turns the idempotency guard on. */
+const GUARD_LINE = /^\s*idempotency: \{[^\n]*\},?\n/m;
+const logDir = defaultLogDir(REPO);
+
+let backing: Backing;
+let probe: StreamsProbe;
+let streamsBuild: string;
+let noGuardBuild: string;
+let fleet: Fleet | undefined;
+let chaosDir: string;
+
+beforeAll(async () => {
+  const streamsTree = await makeTree(REPO, 'test-redis-streams', [STEP_6]);
+  // The same solution, with mail's idempotency guard taken out.
+  const noGuardTree = await makeTree(REPO, 'test-redis-streams-no-guard', [STEP_6]);
+  const mailMain = join(noGuardTree, 'services', 'mail', 'src', 'main.ts');
+  const source = await readFile(mailMain, 'utf8');
+  if (!GUARD_LINE.test(source)) throw new Error("step 6's mail main.ts no longer has an `idempotency: { ... }` line");
+  await writeFile(mailMain, source.replace(GUARD_LINE, ''));
+
+  [streamsBuild, noGuardBuild] = await Promise.all([buildServices(streamsTree), buildServices(noGuardTree)]);
+  backing = await Backing.start({ redis: true, nats: false, buildDir: streamsBuild, logDir });
+  probe = await StreamsProbe.connect(backing.endpoints.redisUrl!);
+});
+
+beforeEach(async () => {
+  chaosDir = await mkdtemp(join(tmpdir(), 'workshop-chaos-'));
+});
+
+afterEach(async () => {
+  await fleet?.stop();
+  fleet = undefined;
+  await backing?.clearSinks();
+  await probe?.flush(); // streams, groups and idempotency records: each test starts from an empty Redis
+  await rm(chaosDir, { recursive: true, force: true });
+});
+
+afterAll(async () => {
+  await probe?.close();
+  await backing?.stop();
+});
+
+interface Run {
+  /** XAUTOCLAIM's min-idle-time of every consumer. */
+  claimIdleMs: number;
+  /** mail-1 crashes right after its n-th email, before the XACK (once: a restart runs normally). */
+  crashMail1After: number;
+}
+
+/** 2 mail + 2 push replicas on Redis only, started, and each consumer reading its group. */
+async function start(buildDir: string, { claimIdleMs, crashMail1After }: Run): Promise<Fleet> {
+  const t0 = Date.now();
+  const timing = { REDIS_STREAMS_CLAIM_IDLE_MS: String(claimIdleMs) };
+  const chaos = {
+    CHAOS_CRASH_AFTER_SEND: String(crashMail1After),
+    CHAOS_CRASH_REPLICAS: 'mail-1',
+    CHAOS_STATE_DIR: chaosDir,
+  };
+  const t: Topology = {
+    transport: 'redis',
+    replicas: { gateway: 1, user: 1, mail: 2, push: 2 },
+    env: { mail: { ...timing, ...chaos }, push: timing },
+    waitForSubscriptions: false, // consumers pull from the stream: nothing to count in PUBSUB
+  };
+  fleet = await Fleet.start(t, backing.endpoints, buildDir, logDir);
+  await waitForStreamConsumers(probe, {
+    stream: USER_CREATED,
+    consumers: { mail: ['mail-1', 'mail-2'], push: ['push-1', 'push-2'] },
+    channels: [USER_CREATE], // the user service answers the gateway over plain Redis request-response
+  });
+  console.log(`fleet ready in ${Date.now() - t0} ms`);
+  return fleet;
+}
+
+function running(id: string): boolean {
+  return fleet!.list().find((r) => r.id === id)?.process?.running ?? false;
+}
+
+async function waitForCrash(id: string): Promise<void> {
+  await waitFor(() => !running(id), { what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`, timeoutMs: 20_000 });
+  expect(fleet!.output(id).join('\n')).toMatch(/chaos: crashing after send/);
+}
+
+/** "200 deliveries for 200 users: 0 missing, 0 more than once": one line that says what is wrong. */
+function onceEach(t: Tally, users: User[]): string {
+  const counts = users.map((u) => t.perUser.get(u.id) ?? 0);
+  const missing = counts.filter((c) => c === 0).length;
+  const repeated = counts.filter((c) => c > 1).length;
+  return `${t.total} deliveries for ${users.length} users: ${missing} missing, ${repeated} more than once`;
+}
+
+function outputOf(ids: string[]): string {
+  return ids.map((id) => fleet!.output(id).join('\n')).join('\n');
+}
+
+test('200 users, mail-1 crashes after an email and before its XACK and stays down: mail-2 claims its entries, exactly 200 emails and 200 pushes', async () => {
+  const { gatewayUrl } = await start(streamsBuild, { claimIdleMs: 1_000, crashMail1After: 20 });
+  const tu = Date.now();
+  const users = await createUsers(gatewayUrl, 200);
+  console.log(`users in ${Date.now() - tu} ms`);
+  await waitForCrash('mail-1');
+
+  // mail-1 never comes back: only XAUTOCLAIM by mail-2 can finish its work.
+  console.log(`before drain ${Date.now()}`);
+  await waitForDrained(probe, USER_CREATED, ['mail', 'push']);
+  console.log(`drained ${Date.now()}`);
+  const mail = await settle(() => backing.mail.deliveries(), 200);
+  const push = await settle(() => backing.push.deliveries(), 200);
+  expect(onceEach(mail, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  expect(onceEach(push, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  // The redelivery happened, and the guard caught it.
+  expect(outputOf(['mail-2'])).toMatch(/claimed \d+ entr/);
+  expect(outputOf(['mail-2'])).toMatch(/already handled by group mail: acked, not run again/);
+  // One group per service shares the load between its replicas.
+  expect(mail.perReplica.get('mail-1')).toBe(20);
+  for (const id of ['push-1', 'push-2']) expect(push.perReplica.get(id) ?? 0).toBeGreaterThan(0);
+});
+
+test('200 users, mail-1 crashes after an email and before its XACK and is restarted: it re-reads its own pending entries, exactly 200 emails and 200 pushes', async () => {
+  // A claim idle time longer than the test: nobody else may take mail-1's entries.
+  const { gatewayUrl } = await start(streamsBuild, { claimIdleMs: 60_000, crashMail1After: 20 });
+  const burst = createUsers(gatewayUrl, 200);
+  await waitForCrash('mail-1');
+  const pendingAtCrash = (await probe.consumers(USER_CREATED, 'mail')).find((c) => c.name === 'mail-1')?.pending;
+  expect(pendingAtCrash).toBeGreaterThan(0);
+  await fleet!.startReplica('mail-1');
+  const users = await burst;
+
+  console.log(`before drain ${Date.now()}`);
+  await waitForDrained(probe, USER_CREATED, ['mail', 'push']);
+  console.log(`drained ${Date.now()}`);
+  const mail = await settle(() => backing.mail.deliveries(), 200);
+  const push = await settle(() => backing.push.deliveries(), 200);
+  expect(onceEach(mail, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  expect(onceEach(push, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  expect(outputOf(['mail-1'])).toMatch(/already handled by group mail: acked, not run again/);
+});
+
+test('without the idempotency guard, the forced redelivery sends one user a second email', async () => {
+  const { gatewayUrl } = await start(noGuardBuild, { claimIdleMs: 1_000, crashMail1After: 10 });
+  const users = await createUsers(gatewayUrl, 60);
+  await waitForCrash('mail-1');
+
+  console.log(`before drain ${Date.now()}`);
+  await waitForDrained(probe, USER_CREATED, ['mail', 'push']);
+  console.log(`drained ${Date.now()}`);
+  const mail = await settle(() => backing.mail.deliveries(), 61);
+  const push = await settle(() => backing.push.deliveries(), 60);
+  // mail-1 sent its 10th email, died before the XACK; mail-2 claimed the entry and sent it again.
+  expect(onceEach(mail, users)).toBe('61 deliveries for 60 users: 0 missing, 1 more than once');
+  expect(describeReplicas(mail.perReplica)).toMatch(/^mail-1: 10, mail-2: 51$/);
+  expect(onceEach(push, users)).toBe('60 deliveries for 60 users: 0 missing, 0 more than once');
+});

@@ -9,6 +9,8 @@
  * services/shared/src/chaos.ts.
  */
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { connect } from '@nats-io/transport-node';
 import type { User } from '../../services/shared/src/events';
 import { natsSubscriptions } from './runtime/subscriptions';
 import { waitFor } from './runtime/wait';
@@ -114,7 +116,12 @@ export interface ConsumerState {
   acked: number;
   /** Delivered, not acked yet. */
   ackPending: number;
-  /** Messages handed out more than once. */
+  /**
+   * Redeliveries so far: deliveries beyond the last stream sequence handed
+   * out (a consumer that reads its whole stream from the start, as ours do).
+   * Not NATS's num_redelivered, which only counts redelivered messages still
+   * waiting for their ack, and so is back to 0 once all is acked.
+   */
   redelivered: number;
   /** In the stream, not delivered yet. */
   pending: number;
@@ -126,10 +133,9 @@ interface Jsz {
       name: string;
       consumer_detail?: {
         name: string;
-        delivered: { consumer_seq: number };
+        delivered: { consumer_seq: number; stream_seq: number };
         ack_floor: { consumer_seq: number };
         num_ack_pending: number;
-        num_redelivered: number;
         num_pending: number;
       }[];
     }[];
@@ -149,7 +155,7 @@ export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerSt
         delivered: c.delivered.consumer_seq,
         acked: c.ack_floor.consumer_seq,
         ackPending: c.num_ack_pending,
-        redelivered: c.num_redelivered,
+        redelivered: c.delivered.consumer_seq - c.delivered.stream_seq,
         pending: c.num_pending,
       })),
     ),
@@ -181,4 +187,15 @@ export async function waitForJetStreamReady(
     },
     { what: `the durable consumers ${durables.join(', ')} on the server`, timeoutMs },
   );
+}
+
+/** Deletes a stream (and so its durable consumers), so the next run starts from an empty one. */
+export async function deleteStream(natsUrl: string, stream: string): Promise<void> {
+  const nc = await connect({ servers: [natsUrl] });
+  try {
+    const jsm = await jetstreamManager(nc);
+    await jsm.streams.delete(stream).catch(() => false); // not there: nothing to delete
+  } finally {
+    await nc.close();
+  }
 }

@@ -40,6 +40,8 @@ const USERS = 200;
 const SMTP_DELAY_MS = 250;
 /** Short, so a dead replica's unacked events come back within the test. */
 const ACK_WAIT_MS = '2000';
+/** Step 5: how long a dead replica's claims block its events (renewed while a live one works). */
+const LEASE_MS = '3000';
 
 let backing: Backing;
 let slowSmtp: LatencyProxy;
@@ -206,6 +208,7 @@ async function crashAfterSendAndRestart(f: Fleet): Promise<User[]> {
 function crashEnv(): Record<string, string> {
   return {
     JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS,
+    IDEMPOTENCY_LEASE_MS: LEASE_MS,
     CHAOS_CRASH_AFTER_SEND: '20',
     CHAOS_CRASH_REPLICAS: 'mail-1,push-1',
     CHAOS_STATE_DIR: chaosDir,
@@ -246,7 +249,7 @@ test('step 5, idempotent consumers: the same crash gives exactly one email and o
 });
 
 test('step 5: a replica killed while its claims are held loses nothing: the leases expire, others send', async () => {
-  const env = { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS, IDEMPOTENCY_LEASE_MS: '3000' };
+  const env = { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS, IDEMPOTENCY_LEASE_MS: LEASE_MS };
   const f = await start(
     jetStreamTopology({ mail: { ...env, SMTP_URL: slowSmtp.url() }, push: env }, ['nats', 'redis']),
     build.step5,

@@ -9,7 +9,10 @@
  *            LEASE: if its holder crashes before it sends, the key expires and
  *            a later redelivery claims it again, so the event is not lost
  *            (claim-then-send with a permanent claim would lose it).
- * 2. work    send the email / the push.
+ * 2. work    send the email / the push. While it runs, the holder renews its
+ *            lease every leaseMs / 3 (compare-and-PEXPIRE), so the lease can
+ *            be short (a dead holder's claim is free again in seconds) and a
+ *            slow but live handler still keeps it.
  * 3. done    SET key "done:<replica>" PX doneTtlMs
  *            From now on every redelivery is skipped (and acked), so the
  *            crash "after send, before ack" gives no second email
@@ -34,7 +37,11 @@ import { randomUUID } from 'node:crypto';
 import { requireUrl } from '../env.js';
 
 export interface IdempotencyOptions {
-  /** How long a claim protects work in progress; longer than the slowest handler. Default: IDEMPOTENCY_LEASE_MS, else 15000. */
+  /**
+   * How long a claim outlives its holder: a crashed replica's events wait this
+   * long before another may handle them. Renewed while the work runs.
+   * Default: IDEMPOTENCY_LEASE_MS, else 5000.
+   */
   leaseMs?: number;
   /** How long "done" is remembered: longer than any redelivery can come (the stream's max age). Default 24 h. */
   doneTtlMs?: number;
@@ -42,7 +49,8 @@ export interface IdempotencyOptions {
   prefix?: string;
 }
 
-export type Claim = { kind: 'claimed'; token: string } | { kind: 'done'; by: string } | { kind: 'held'; retryAfterMs: number };
+export type Claim =
+  { kind: 'claimed'; token: string } | { kind: 'done'; by: string } | { kind: 'held'; retryAfterMs: number };
 
 /** The event is being handled elsewhere (or by a replica that died): retry after the lease. */
 export class ClaimHeldError extends RpcException {
@@ -58,6 +66,8 @@ export class ClaimHeldError extends RpcException {
 
 // Deletes the key only if it still holds our claim: never someone else's claim, never "done".
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
+// Extends our claim's lease, only while it is still ours.
+const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 const DONE = 'done:';
 
@@ -71,7 +81,7 @@ export class IdempotencyStore {
     private readonly redis: Redis,
     options: IdempotencyOptions = {},
   ) {
-    this.leaseMs = options.leaseMs ?? envMs('IDEMPOTENCY_LEASE_MS') ?? 15_000;
+    this.leaseMs = options.leaseMs ?? envMs('IDEMPOTENCY_LEASE_MS') ?? 5_000;
     this.doneTtlMs = options.doneTtlMs ?? 24 * 60 * 60 * 1000;
     this.prefix = options.prefix ?? 'idem';
   }
@@ -105,6 +115,11 @@ export class IdempotencyStore {
     await this.redis.eval(RELEASE, 1, key, token);
   }
 
+  /** Renews the lease; false when the claim is no longer ours (it expired and was taken). */
+  async renew(key: string, token: string): Promise<boolean> {
+    return (await this.redis.eval(RENEW, 1, key, token, String(this.leaseMs))) === 1;
+  }
+
   /**
    * Runs `work` at most once per key (see the scheme above). Resolves
    * `{ ran: false }` for an event already done; throws ClaimHeldError while
@@ -117,12 +132,15 @@ export class IdempotencyStore {
       const holder = (await this.redis.get(key))?.split(':')[0] ?? 'another replica';
       throw new ClaimHeldError(key, holder, claim.retryAfterMs);
     }
+    const renewal = setInterval(() => void this.renew(key, claim.token).catch(() => false), this.leaseMs / 3);
     let value: T;
     try {
       value = await work();
     } catch (error) {
       await this.release(key, claim.token).catch(() => undefined); // the lease expires anyway
       throw error;
+    } finally {
+      clearInterval(renewal);
     }
     await this.complete(key);
     return { ran: true, value };

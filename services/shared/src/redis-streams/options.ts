@@ -30,8 +30,12 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   consumer?: string;
   /** Where a group that does not exist yet starts: '$' (new events only, the default) or '0' (the whole stream). */
   startId?: '$' | '0';
-  /** Entries fetched per XREADGROUP. They are handled one after the other. Default 10. */
-  batchSize?: number;
+  /**
+   * Events this replica handles at once. It never reads (or claims) more
+   * entries than it has free slots, so no entry waits unstarted in its
+   * pending list. Default 10, or REDIS_STREAMS_CONCURRENCY.
+   */
+  concurrency?: number;
   /** How long XREADGROUP blocks waiting for new entries. Default: min(2000, claimIntervalMs). */
   blockMs?: number;
   /**
@@ -54,7 +58,7 @@ export interface RedisStreamsClientOptions extends RedisConnectionOptions {
   serializer?: Serializer;
 }
 
-export const DEFAULT_BATCH_SIZE = 10;
+export const DEFAULT_CONCURRENCY = 10;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
 export const DEFAULT_BLOCK_MS = 2_000;
 export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
@@ -71,7 +75,7 @@ export interface ResolvedServerOptions {
   group: string;
   consumer: string;
   startId: '$' | '0';
-  batchSize: number;
+  concurrency: number;
   blockMs: number;
   claimIdleMs: number;
   claimIntervalMs: number;
@@ -91,7 +95,7 @@ export function resolveServerOptions(
     group: options.group,
     consumer: options.consumer ?? env.REPLICA_ID ?? `${env.HOSTNAME ?? 'consumer'}-${process.pid}`,
     startId: options.startId ?? '$',
-    batchSize: positiveInt('batchSize', options.batchSize, undefined) ?? DEFAULT_BATCH_SIZE,
+    concurrency: positiveInt('concurrency', options.concurrency, env.REDIS_STREAMS_CONCURRENCY) ?? DEFAULT_CONCURRENCY,
     blockMs: positiveInt('blockMs', options.blockMs, undefined) ?? Math.min(DEFAULT_BLOCK_MS, claimIntervalMs),
     claimIdleMs,
     claimIntervalMs,

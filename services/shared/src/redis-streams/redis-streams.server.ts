@@ -7,7 +7,7 @@
  * - creates the group on the pattern's stream if needed (XGROUP CREATE ...
  *   MKSTREAM; BUSYGROUP means it is there already);
  * - reads new entries with XREADGROUP as consumer <REPLICA_ID>, one replica
- *   of the group gets each entry;
+ *   of the group gets each entry, and runs up to `concurrency` at once;
  * - XACKs an entry only after the handler's promise resolved: a replica that
  *   crashes mid-work leaves the entry pending;
  * - every claimIntervalMs, takes over entries pending for longer than
@@ -83,10 +83,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         this.readers.push(reader);
         this.loops.push(this.consume(pattern, reader));
       }
-      const { group, consumer, claimIdleMs } = this.settings;
+      const { group, consumer, claimIdleMs, concurrency } = this.settings;
       this.logger.log(
         `consumer ${consumer} of group ${group} on ${patterns.map(streamKey).join(', ') || 'no stream'}` +
-          ` (claims entries idle > ${claimIdleMs} ms${this.idempotency ? ', idempotent' : ''})`,
+          ` (${concurrency} at a time, claims entries idle > ${claimIdleMs} ms${this.idempotency ? ', idempotent' : ''})`,
       );
       this._status$.next('connected');
       callback();
@@ -164,24 +164,49 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
-  /** The read loop of one stream: claims, then own pending entries, then new ones; one entry at a time. */
+  /**
+   * The read loop of one stream. Each turn: claim stale entries (every
+   * claimIntervalMs), then read as many entries as there are free slots
+   * (first this consumer's own pending ones, left by a previous life; then
+   * new ones), and start a handler for each. Never more than `concurrency`
+   * handlers at once.
+   */
   private async consume(pattern: string, reader: Redis): Promise<void> {
     const stream = streamKey(pattern);
-    const { group, consumer, batchSize, blockMs, claimIntervalMs } = this.settings;
+    const { group, consumer, concurrency, blockMs, claimIntervalMs } = this.settings;
+    const inFlight = new Map<string, Promise<void>>(); // entry id -> its handling
+    const free = () => concurrency - inFlight.size;
+    const start = (entry: RawEntry) => {
+      const id = entry[0];
+      if (inFlight.has(id)) return; // claimed back while it still runs here: let it finish
+      const handling = this.handleEntry(pattern, stream, entry)
+        .catch((error: unknown) => {
+          // Left pending (not acked): a claim brings it back.
+          this.logger.error(`${stream} entry ${id}: ${messageOf(error)}; left pending`);
+        })
+        .finally(() => inFlight.delete(id));
+      inFlight.set(id, handling);
+    };
+
     let cursor = '0'; // '0': this consumer's own pending entries (after a restart); then '>': new ones
     let nextClaim = 0; // claim right away: a replica that starts may be the one to rescue a dead one's work
     while (!this.closing) {
       try {
+        if (free() === 0) {
+          await Promise.race(inFlight.values());
+          continue;
+        }
         if (Date.now() >= nextClaim) {
-          await this.claimStale(pattern, stream);
+          await this.claimStale(stream, free, start);
           nextClaim = Date.now() + claimIntervalMs;
+          if (free() === 0) continue;
         }
         const reply = (await reader.xreadgroup(
           'GROUP',
           group,
           consumer,
           'COUNT',
-          batchSize,
+          free(),
           'BLOCK',
           blockMs,
           'STREAMS',
@@ -189,15 +214,15 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           cursor,
         )) as ReadGroupReply;
         const entries = reply?.[0]?.[1] ?? [];
-        if (cursor !== '>' && entries.length === 0) {
-          cursor = '>';
-          continue;
+        if (cursor !== '>') {
+          if (entries.length === 0) {
+            cursor = '>';
+            continue;
+          }
+          cursor = entries[entries.length - 1][0];
         }
-        for (const entry of entries) {
-          if (this.closing) break; // the rest stays pending: a restart or a claim picks it up
-          await this.handleEntry(pattern, stream, entry);
-          if (cursor !== '>') cursor = entry[0];
-        }
+        if (this.closing) break; // what was just read stays pending: a restart or a claim picks it up
+        entries.forEach(start);
       } catch (error) {
         if (this.closing) break;
         if (messageOf(error).startsWith('NOGROUP')) {
@@ -209,31 +234,33 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         await delay(1_000);
       }
     }
+    await Promise.allSettled(inFlight.values()); // a graceful stop finishes (and acks) what it started
   }
 
-  /** Takes over entries of this group that were delivered and not acked for claimIdleMs, and handles them. */
-  private async claimStale(pattern: string, stream: string): Promise<void> {
-    const { group, consumer, claimIdleMs, batchSize } = this.settings;
-    let start = '0-0';
+  /** Takes over entries of this group delivered and not acked for claimIdleMs, as many as there are free slots. */
+  private async claimStale(stream: string, free: () => number, start: (entry: RawEntry) => void): Promise<void> {
+    const { group, consumer, claimIdleMs } = this.settings;
+    let cursor = '0-0';
     do {
+      if (free() === 0) return; // the rest waits for the next round
       const [next, entries] = (await this.commands!.xautoclaim(
         stream,
         group,
         consumer,
         claimIdleMs,
-        start,
+        cursor,
         'COUNT',
-        batchSize,
+        free(),
       )) as AutoClaimReply;
       if (entries.length > 0) {
-        this.logger.log(`claimed ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} idle > ${claimIdleMs} ms`);
+        const ids = entries.map(([id]) => id).join(', ');
+        this.logger.log(
+          `claimed ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} idle > ${claimIdleMs} ms: ${ids}`,
+        );
       }
-      for (const entry of entries) {
-        if (this.closing) return;
-        await this.handleEntry(pattern, stream, entry);
-      }
-      start = next;
-    } while (start !== '0-0' && !this.closing);
+      entries.forEach(start);
+      cursor = next;
+    } while (cursor !== '0-0' && !this.closing);
   }
 
   /** One entry: (dedupe,) run the handler, (record,) ack. Not acked when the handler fails. */

@@ -20,8 +20,9 @@ import { makeTree } from '../src/steps/tree';
 import { createUsers, settle } from '../src/traffic';
 
 const REPO = join(__dirname, '..', '..');
+const STEP_5 = join(REPO, 'solutions', '05-idempotency');
 const STEP_6 = join(REPO, 'solutions', '06-redis-streams');
-/** The line of the solution's mail main.ts that turns the idempotency guard on. */
+/** The line of the solution's main.ts that turns the transport's idempotency guard on. */
 const GUARD_LINE = /^\s*idempotency: \{[^\n]*\},?\n/m;
 const logDir = defaultLogDir(REPO);
 
@@ -29,19 +30,38 @@ let backing: Backing;
 let probe: StreamsProbe;
 let streamsBuild: string;
 let noGuardBuild: string;
+let handlerGuardBuild: string;
 let fleet: Fleet | undefined;
 let chaosDir: string;
 
+/** Takes the transport's idempotency option out of a service's main.ts. */
+async function removeGuard(tree: string, service: 'mail' | 'push'): Promise<void> {
+  const main = join(tree, 'services', service, 'src', 'main.ts');
+  const source = await readFile(main, 'utf8');
+  if (!GUARD_LINE.test(source))
+    throw new Error(`step 6's ${service} main.ts no longer has an \`idempotency: { ... }\` line`);
+  await writeFile(main, source.replace(GUARD_LINE, ''));
+}
+
 beforeAll(async () => {
   const streamsTree = await makeTree(REPO, 'test-redis-streams', [STEP_6]);
-  // The same solution, with mail's idempotency guard taken out.
+  // The same solution, with mail's guard taken out.
   const noGuardTree = await makeTree(REPO, 'test-redis-streams-no-guard', [STEP_6]);
-  const mailMain = join(noGuardTree, 'services', 'mail', 'src', 'main.ts');
-  const source = await readFile(mailMain, 'utf8');
-  if (!GUARD_LINE.test(source)) throw new Error("step 6's mail main.ts no longer has an `idempotency: { ... }` line");
-  await writeFile(mailMain, source.replace(GUARD_LINE, ''));
+  await removeGuard(noGuardTree, 'mail');
+  // Another correct solution: step 5's idempotent handlers (IdempotentConsumer, on Redis already)
+  // carried into step 6, and no guard in the transport.
+  const handlerGuardTree = await makeTree(REPO, 'test-redis-streams-handler-guard', [STEP_6]);
+  for (const service of ['mail', 'push'] as const) {
+    await removeGuard(handlerGuardTree, service);
+    for (const file of [`${service}.controller.ts`, `${service}.module.ts`]) {
+      const path = join('services', service, 'src', file);
+      await writeFile(join(handlerGuardTree, path), await readFile(join(STEP_5, path), 'utf8'));
+    }
+  }
 
-  [streamsBuild, noGuardBuild] = await Promise.all([buildServices(streamsTree), buildServices(noGuardTree)]);
+  [streamsBuild, noGuardBuild, handlerGuardBuild] = await Promise.all(
+    [streamsTree, noGuardTree, handlerGuardTree].map((tree) => buildServices(tree)),
+  );
   backing = await Backing.start({ redis: true, nats: false, buildDir: streamsBuild, logDir });
   probe = await StreamsProbe.connect(backing.endpoints.redisUrl!);
 });
@@ -127,7 +147,7 @@ test('200 users, mail-1 crashes after an email and before its XACK and stays dow
   expect(onceEach(push, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
   // The redelivery happened, and the guard caught it.
   expect(outputOf(['mail-2'])).toMatch(/claimed \d+ entr/);
-  expect(outputOf(['mail-2'])).toMatch(/already handled by group mail: acked, not run again/);
+  expect(outputOf(['mail-2'])).toMatch(/already handled by group mail \(mail-1\): acked, not run again/);
   // One group per service shares the load between its replicas.
   expect(mail.perReplica.get('mail-1')).toBe(5);
   expect(mail.perReplica.get('mail-2')).toBe(195);
@@ -149,7 +169,7 @@ test('200 users, mail-1 crashes after an email and before its XACK and is restar
   const push = await settle(() => backing.push.deliveries(), 200);
   expect(onceEach(mail, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
   expect(onceEach(push, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
-  expect(outputOf(['mail-1'])).toMatch(/already handled by group mail: acked, not run again/);
+  expect(outputOf(['mail-1'])).toMatch(/already handled by group mail \(mail-1\): acked, not run again/);
 });
 
 test('without the idempotency guard, the forced redelivery sends one user a second email', async () => {
@@ -164,4 +184,17 @@ test('without the idempotency guard, the forced redelivery sends one user a seco
   expect(onceEach(mail, users)).toBe('61 deliveries for 60 users: 0 missing, 1 more than once');
   expect(describeReplicas(mail.perReplica)).toBe('mail-1: 5, mail-2: 56');
   expect(onceEach(push, users)).toBe('60 deliveries for 60 users: 0 missing, 0 more than once');
+});
+
+test("step 5's idempotent handlers instead of the transport's guard: 200 users with the crash, exactly 200 emails and 200 pushes", async () => {
+  const { gatewayUrl } = await start(handlerGuardBuild, { claimIdleMs: 1_000, crashMail1After: 5 });
+  const users = await createUsers(gatewayUrl, 200);
+  await waitForCrash('mail-1');
+
+  await waitForDrained(probe, USER_CREATED, ['mail', 'push']);
+  const mail = await settle(() => backing.mail.deliveries(), 200);
+  const push = await settle(() => backing.push.deliveries(), 200);
+  expect(onceEach(mail, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  expect(onceEach(push, users)).toBe('200 deliveries for 200 users: 0 missing, 0 more than once');
+  expect(outputOf(['mail-2'])).toMatch(/already handled by mail-1: skipped \(a redelivery\)/);
 });

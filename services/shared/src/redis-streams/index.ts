@@ -1,7 +1,7 @@
 /**
  * A NestJS transport over Redis Streams consumer groups:
  *
- *   strategy: new RedisStreamsServer({ ...redisConnection(), group: 'mail', idempotency: { ttlSeconds: 86_400 } })
+ *   strategy: new RedisStreamsServer({ ...redisConnection(), group: 'mail', idempotency: { doneTtlMs: 86_400_000 } })
  *   ClientsModule: { customClass: RedisStreamsClient, options: redisConnection() }
  */
 export { RedisStreamsClient } from './redis-streams.client.js';

@@ -4,6 +4,7 @@
  * can shorten them without touching the services' code.
  */
 import type { Deserializer, Serializer } from '@nestjs/microservices';
+import type { IdempotencyOptions as StoreOptions } from '../idempotency/store.js';
 
 export interface RedisConnectionOptions {
   /** redis://host:port; takes precedence over host/port. */
@@ -12,9 +13,11 @@ export interface RedisConnectionOptions {
   port?: number;
 }
 
-export interface IdempotencyOptions {
-  /** How long a handled event id is remembered (Redis key TTL). Default one day. */
-  ttlSeconds?: number;
+/**
+ * The shared idempotency store's options (leaseMs, doneTtlMs, prefix: see
+ * ../idempotency/store.ts), plus which id to deduplicate on.
+ */
+export interface IdempotencyOptions extends StoreOptions {
   /**
    * The id an event is deduplicated on. Default: the payload's `eventId`
    * when it has one (so a publisher's retry is caught too), else the stream
@@ -46,8 +49,14 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   claimIdleMs?: number;
   /** How often to look for such entries. Default claimIdleMs / 2, or REDIS_STREAMS_CLAIM_INTERVAL_MS. */
   claimIntervalMs?: number;
-  /** Skip events this group already handled (at-least-once delivery redelivers). Off unless given. */
-  idempotency?: IdempotencyOptions | false;
+  /**
+   * Skip events this group already handled (at-least-once delivery
+   * redelivers), with a record per event id in Redis (SET NX, with a TTL).
+   * Off unless given. The claim's lease defaults to claimIdleMs; keys are
+   * `idem-stream:<group>:<event id>`, apart from a handler's own
+   * IdempotentConsumer (`idem:<scope>:<event id>`), so both can be on.
+   */
+  idempotency?: IdempotencyOptions | boolean;
   serializer?: Serializer;
   deserializer?: Deserializer;
 }
@@ -61,7 +70,7 @@ export interface RedisStreamsClientOptions extends RedisConnectionOptions {
 export const DEFAULT_CONCURRENCY = 10;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
 export const DEFAULT_BLOCK_MS = 2_000;
-export const DEFAULT_IDEMPOTENCY_TTL_SECONDS = 24 * 60 * 60;
+export const IDEMPOTENCY_PREFIX = 'idem-stream';
 export const DEFAULT_MAX_LEN = 10_000;
 
 function positiveInt(name: string, value: number | undefined, env: string | undefined): number | undefined {

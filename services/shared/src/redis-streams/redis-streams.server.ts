@@ -22,9 +22,9 @@ import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/m
 import { Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { chaosAfterSend, chaosDelay } from '../chaos.js';
-import { IdempotencyStore } from './idempotency.js';
+import { ClaimHeldError, IdempotencyStore } from '../idempotency/store.js';
 import {
-  DEFAULT_IDEMPOTENCY_TTL_SECONDS,
+  IDEMPOTENCY_PREFIX,
   connectionOf,
   resolveServerOptions,
   type RedisStreamsServerOptions,
@@ -69,8 +69,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     try {
       this.commands = await this.connect('commands');
       if (this.options.idempotency) {
-        const ttl = this.options.idempotency.ttlSeconds ?? DEFAULT_IDEMPOTENCY_TTL_SECONDS;
-        this.idempotency = new IdempotencyStore(this.commands, this.settings.group, this.settings.claimIdleMs, ttl);
+        const own = this.options.idempotency === true ? {} : this.options.idempotency;
+        this.idempotency = new IdempotencyStore(this.commands, {
+          leaseMs: this.settings.claimIdleMs,
+          prefix: IDEMPOTENCY_PREFIX,
+          ...own,
+        });
       }
       const patterns: string[] = [];
       for (const [pattern, handler] of this.messageHandlers) {
@@ -281,34 +285,44 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       return;
     }
 
-    const eventId = this.idempotency ? this.eventIdOf(packet.data, stream, id) : undefined;
-    if (this.idempotency && eventId) {
-      const claim = await this.idempotency.claim(eventId);
-      if (claim === 'done') {
-        this.logger.log(`${pattern} ${eventId} (entry ${id}) already handled by group ${group}: acked, not run again`);
-        await this.ack(stream, id);
-        return;
-      }
-      if (claim === 'busy') return; // another consumer runs it right now; if it dies, the lease expires
-    }
-
-    try {
+    const context = new RedisStreamsContext([stream, id, group, consumer]);
+    const run = async () => {
       await chaosDelay(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
-      await this.handleEvent(pattern, packet, new RedisStreamsContext([stream, id, group, consumer]));
+      await this.handleEvent(pattern, packet, context);
+    };
+    let ran = true;
+    try {
+      if (this.idempotency) {
+        // Claim (SET NX, with a lease), run, record "done" (with a TTL); or learn it was done already.
+        const key = this.idempotency.key(group, this.eventIdOf(packet.data, stream, id));
+        const result = await this.idempotency.once(key, run);
+        ran = result.ran;
+        if (!result.ran) {
+          this.logger.log(
+            `${pattern} entry ${id} already handled by group ${group} (${result.by}): acked, not run again`,
+          );
+        }
+      } else {
+        await run();
+      }
     } catch (error) {
-      if (this.idempotency && eventId) await this.idempotency.release(eventId);
-      this.logger.error(
-        `${pattern} entry ${id} failed (${messageOf(error)}): not acked, retried in about ${claimIdleMs} ms`,
-      );
+      if (isClaimHeld(error)) {
+        // Someone holds the event's claim (a live replica working, or a dead one whose lease runs out):
+        // left pending, a later claim brings it back.
+        this.logger.log(`${pattern} entry ${id}: ${messageOf(error)}; left pending`);
+      } else {
+        this.logger.error(
+          `${pattern} entry ${id} failed (${messageOf(error)}): not acked, retried in about ${claimIdleMs} ms`,
+        );
+      }
       return;
     }
-    if (this.idempotency && eventId) await this.idempotency.complete(eventId);
-    chaosAfterSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set (crash: done, not acked)
+    if (ran) chaosAfterSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set (crash: done, not acked)
     await this.ack(stream, id);
   }
 
   private eventIdOf(data: unknown, stream: string, entryId: string): string {
-    const custom = this.options.idempotency ? this.options.idempotency.key : undefined;
+    const custom = typeof this.options.idempotency === 'object' ? this.options.idempotency.key : undefined;
     if (custom) return custom(data, entryId);
     const eventId = (data as { eventId?: unknown } | null)?.eventId;
     return typeof eventId === 'string' && eventId ? eventId : `${stream}:${entryId}`;
@@ -317,6 +331,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async ack(stream: string, id: string): Promise<void> {
     await this.commands!.xack(stream, this.settings.group, id);
   }
+}
+
+/** ClaimHeldError, thrown by our store or by a handler's IdempotentConsumer (then as Nest's RPC error object). */
+function isClaimHeld(error: unknown): boolean {
+  return error instanceof ClaimHeldError || (!!error && typeof error === 'object' && 'retryAfterMs' in error);
 }
 
 function messageOf(error: unknown): string {

@@ -15,7 +15,7 @@ run(async () => {
       ...redisConnection(),
       group: 'mail',
       // A crashed replica's unacked events are redelivered: skip the ones this group already handled.
-      idempotency: { ttlSeconds: 24 * 60 * 60 },
+      idempotency: { doneTtlMs: 24 * 60 * 60 * 1000 },
     }),
   });
   app.enableShutdownHooks();

@@ -1,0 +1,5 @@
+/** The plan: what the learner's Pulumi program declares, and the topology it runs as locally. */
+export { readPlan, PlanError, type ReadPlanOptions } from './read-plan';
+export { planToTopology, planProblems, unresolvedHosts, resolveHost, replicasOf, describe } from './to-topology';
+export { roleOf, isServiceRole, ROLE_LABEL, REPLICA_LABEL, BACKING_ROLES } from './roles';
+export type * from './types';

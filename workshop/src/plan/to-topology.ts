@@ -1,0 +1,178 @@
+/**
+ * From a plan to what the local runtime starts: the replicas the program
+ * declares (ids and envs as declared, in-network host names included) and
+ * which backing service each host name stands for. The runtime then points
+ * each of those host names at its own process on a loopback port.
+ */
+import { SERVICE_NAMES, type BackingKind, type ServiceName, type Topology, type Transport } from '../runtime/topology';
+import { PlanError } from './read-plan';
+import { BACKING_ROLES, isServiceRole } from './roles';
+import type { Plan, PlanContainer } from './types';
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+/** The label of a container in messages: its replica id, Docker name or resource name. */
+export function describe(c: PlanContainer): string {
+  return c.replicaId ?? c.name ?? c.resource;
+}
+
+/** Every container that `c` can reach by `host`: an alias or a container name on a network they share. */
+export function resolveHost(plan: Plan, c: PlanContainer, host: string): PlanContainer[] {
+  const mine = new Set(c.networks.map((n) => n.network));
+  return plan.containers.filter((other) =>
+    other.networks.some((n) => mine.has(n.network) && (n.aliases.includes(host) || other.name === host)),
+  );
+}
+
+export interface HostProblem {
+  container: string;
+  variable: string;
+  host: string;
+  message: string;
+}
+
+/** Each URL in an env whose host the container cannot resolve on its networks. */
+export function unresolvedHosts(plan: Plan): HostProblem[] {
+  const problems: HostProblem[] = [];
+  for (const c of plan.containers) {
+    for (const [variable, value] of Object.entries(c.env)) {
+      const host = hostOf(value);
+      if (!host) continue;
+      const who = describe(c);
+      if (LOOPBACK_HOSTS.has(host)) {
+        problems.push({
+          container: who,
+          variable,
+          host,
+          message: `${who}'s ${variable}=${value} points at ${host}, which inside a container is the container itself: use the network alias of the service it means`,
+        });
+      } else if (resolveHost(plan, c, host).length === 0) {
+        const known = [...new Set(c.networks.flatMap((n) => aliasesOn(plan, n.network)))].sort();
+        problems.push({
+          container: who,
+          variable,
+          host,
+          message:
+            `${who}'s ${variable}=${value} names the host "${host}", which no container answers to on ` +
+            (c.networks.length
+              ? `its network (${c.networks.map((n) => n.network).join(', ')}; aliases there: ${known.join(', ') || 'none'})`
+              : 'any network (the container joins none)'),
+        });
+      }
+    }
+  }
+  return problems;
+}
+
+function aliasesOn(plan: Plan, network: string): string[] {
+  return plan.containers.flatMap((c) => c.networks.filter((n) => n.network === network).flatMap((n) => n.aliases));
+}
+
+/** The host of a URL-valued variable, or undefined when the value is not a URL with a host. */
+function hostOf(value: string): string | undefined {
+  try {
+    const url = new URL(value);
+    return url.hostname || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Containers of one service, in replica order. */
+export function replicasOf(plan: Plan, service: ServiceName): PlanContainer[] {
+  return plan.containers
+    .filter((c) => c.role === service)
+    .sort((a, b) => describe(a).localeCompare(describe(b), 'en', { numeric: true }));
+}
+
+/** What stops the plan from being run; empty when it can be. */
+export function planProblems(plan: Plan): string[] {
+  const problems: string[] = [];
+  if (plan.networks.length === 0)
+    problems.push('it declares no docker.Network, so the containers cannot reach each other by name');
+  const missing = SERVICE_NAMES.filter((s) => replicasOf(plan, s).length === 0);
+  if (missing.length) problems.push(`it declares no container for ${missing.join(', ')}`);
+  const seen = new Map<string, string>();
+  for (const c of plan.containers.filter((x) => isServiceRole(x.role))) {
+    const id = c.replicaId;
+    if (!id) {
+      problems.push(`the ${c.role} container "${c.name ?? c.resource}" has no REPLICA_ID in its env`);
+    } else if (seen.has(id)) {
+      problems.push(
+        `two containers have REPLICA_ID=${id} (${seen.get(id)} and ${c.name ?? c.resource}): each replica needs its own id`,
+      );
+    } else {
+      seen.set(id, c.name ?? c.resource);
+    }
+  }
+  for (const p of unresolvedHosts(plan)) {
+    const c = plan.containers.find((x) => describe(x) === p.container);
+    if (c && (isServiceRole(c.role) || c.role === undefined)) problems.push(p.message);
+  }
+  return problems;
+}
+
+export interface PlanToTopologyOptions {
+  /** Default: true, except with transport=jetstream (pull consumers hold no subscription to count). */
+  waitForSubscriptions?: boolean;
+}
+
+/**
+ * The Topology the local runtime runs for this plan: `declared` holds each
+ * service's replicas with their envs as declared, and `aliases` maps every
+ * host name a backing container answers to (its aliases and its container
+ * name) to what it is, so that `toLoopback` can rewrite redis://redis:6379
+ * to the local Redis on its loopback port.
+ */
+export function planToTopology(plan: Plan, options: PlanToTopologyOptions = {}): Topology {
+  const problems = planProblems(plan);
+  if (problems.length) {
+    throw new PlanError(
+      `The Pulumi program in ${plan.infraDir} declares a system that cannot run: ${problems.join('; ')}.`,
+    );
+  }
+
+  const aliases: Record<string, BackingKind> = {};
+  for (const c of plan.containers) {
+    const kind = c.role;
+    if (!kind || !(BACKING_ROLES as readonly string[]).includes(kind)) continue;
+    for (const n of c.networks) for (const alias of n.aliases) aliases[alias] = kind as BackingKind;
+    if (c.name) aliases[c.name] = kind as BackingKind;
+  }
+
+  const declared: NonNullable<Topology['declared']> = {};
+  const replicas = {} as Topology['replicas'];
+  const brokers: Transport[] = [];
+  for (const service of SERVICE_NAMES) {
+    const containers = replicasOf(plan, service);
+    replicas[service] = containers.length;
+    declared[service] = containers.map((c) => ({ id: c.replicaId!, env: { ...c.env } }));
+    for (const c of containers) {
+      for (const value of Object.values(c.env)) {
+        const kind = aliases[hostOf(value) ?? ''];
+        if ((kind === 'redis' || kind === 'nats') && !brokers.includes(kind)) brokers.push(kind);
+      }
+    }
+  }
+  // The transport: NATS when the consumers talk to NATS (Redis beside it is a store), else Redis.
+  const consumerBrokers = (['mail', 'push'] as const).flatMap((s) =>
+    replicasOf(plan, s).flatMap((c) => Object.values(c.env).map((v) => aliases[hostOf(v) ?? ''])),
+  );
+  const transport: Transport = consumerBrokers.includes('nats') ? 'nats' : 'redis';
+  if (!brokers.includes(transport)) {
+    throw new PlanError(
+      `The Pulumi program in ${plan.infraDir} gives the services no broker: no REDIS_URL or NATS_URL of theirs names the alias of a Redis or NATS container.`,
+    );
+  }
+  brokers.sort((a, b) => (a === transport ? -1 : b === transport ? 1 : 0));
+
+  const jetstream = Object.entries(plan.config).some(([k, v]) => k.endsWith(':transport') && v === 'jetstream');
+  return {
+    transport,
+    brokers,
+    replicas,
+    declared,
+    aliases,
+    waitForSubscriptions: options.waitForSubscriptions ?? !jetstream,
+  };
+}

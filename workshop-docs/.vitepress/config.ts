@@ -22,6 +22,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { steps: ManifestStep
   description:
     'One event, one email: duplicate events with Redis pub/sub, fixed with NATS queue groups, JetStream and idempotent consumers.',
   cleanUrls: true,
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   lastUpdated: false,
   // Pages written ahead of their step's manifest entry are not published.
   srcExclude: pending.map((page) => page.page),

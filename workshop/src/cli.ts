@@ -6,6 +6,7 @@
 import { diffCommand } from './commands/diff';
 import { hintCommand } from './commands/hint';
 import { localCommand } from './commands/local';
+import { measureCommand } from './commands/measure';
 import { solveCommand, startCommand } from './commands/start-solve';
 import { statusCommand } from './commands/status';
 import { testCommand } from './commands/test';
@@ -25,6 +26,7 @@ const USAGE = `usage: npm run workshop -- <command>
   diff N          your files of step N against the solution
   watch [N]       grade again on every save (--poll where file events do not work)
   local           run the system as local processes: [redis|nats] [--mail N] [--push N]
+  measure [N]     create N users on the running local system, count deliveries with YOUR counter
   doctor          check Node, Docker, the Pulumi CLI and the ports
   up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)`;
 
@@ -64,6 +66,8 @@ async function main(argv: string[]): Promise<number> {
         Number(option(args, '--mail') ?? 1),
         Number(option(args, '--push') ?? 1),
       );
+    case 'measure':
+      return measureCommand(positional(args));
     case undefined:
     case 'help':
     case '--help':

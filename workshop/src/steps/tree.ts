@@ -7,7 +7,7 @@ import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /** The folders of the repository that a step can change. */
-export const CODE_DIRS = ['services', 'infra'] as const;
+export const CODE_DIRS = ['services', 'infra', 'measure'] as const;
 
 /** Root files a tree needs besides them (the services' tsconfig extends the base). */
 const ROOT_FILES = ['tsconfig.base.json'];

@@ -38,6 +38,8 @@ const logDir = defaultLogDir(REPO);
 const USERS = 200;
 /** Every email waits this long at the (slow) mail provider: a killed replica always has some in flight. */
 const SMTP_DELAY_MS = 250;
+/** Users per second: the 200 take 2.5 s, so a kill lands mid-burst even on a busy machine. */
+const BURST_RATE = 80;
 /** Short, so a dead replica's unacked events come back within the test. */
 const ACK_WAIT_MS = '2000';
 /** Step 5: how long a dead replica's claims block its events (renewed while a live one works). */
@@ -113,8 +115,8 @@ async function sentBy(read: () => Promise<Delivery[]>, replica: string): Promise
 }
 
 /** Starts a burst of USERS users and SIGKILLs `victim` once it has sent `after` emails, mid-burst. */
-async function killMidBurst(f: Fleet, victim: string, after = 10): Promise<{ burst: Burst; createdAtKill: number }> {
-  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: 100 });
+async function killMidBurst(f: Fleet, victim: string, after = 5): Promise<{ burst: Burst; createdAtKill: number }> {
+  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: BURST_RATE });
   await waitFor(async () => (await sentBy(emails, victim)) >= after, {
     what: `${victim} to send ${after} emails`,
     timeoutMs: 10_000,
@@ -164,6 +166,7 @@ test('step 3, core NATS: a mail replica killed mid-burst takes its in-flight ema
   // Everything mail-2 and the dead mail-1 had sent is in; nothing else is coming.
   const mail = await settle(emails, USERS, { quietMs: 4 * SMTP_DELAY_MS, timeoutMs: 3_000 });
   const lost = withoutDelivery(users, mail);
+  console.log(`step 3: killed mail-1 after ${createdAtKill} users; ${lost.length} of ${USERS} users got no email`);
   expect(lost.length).toBeGreaterThan(0); // at-most-once: lost, and never redelivered
   expect(mail.total).toBe(USERS - lost.length);
   expect(deliveredTwice(users, mail)).toEqual([]);
@@ -191,16 +194,27 @@ test('step 4, JetStream: the same kill loses no email, the killed replica`s even
   const push = await everyUserServed(pushes, users);
   expect(withoutDelivery(users, push)).toEqual([]);
   // The dead replica's unacked events came back: JetStream redelivered them.
-  const consumer = await jetStreamConsumer(backing.endpoints.natsMonitorUrl!, 'mail');
-  expect(consumer?.redelivered ?? 0).toBeGreaterThan(0);
-  expect(consumer?.ackPending).toBe(0);
+  const consumer = await waitFor(
+    async () => {
+      const state = await jetStreamConsumer(backing.endpoints.natsMonitorUrl!, 'mail');
+      return state?.ackPending === 0 && state;
+    },
+    { what: 'every delivery to mail to be acked' },
+  );
+  expect(consumer.redelivered).toBeGreaterThan(0);
 });
 
 /** Mail-1 and push-1 each crash once, right after their 20th send and before its ack; then they come back. */
 async function crashAfterSendAndRestart(f: Fleet): Promise<User[]> {
-  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: 100 });
-  await Promise.all([waitForExit(f, 'mail-1'), waitForExit(f, 'push-1')]);
+  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: BURST_RATE });
+  const crashed = (id: string) =>
+    waitFor(() => f.output(id).some((line) => line.includes('chaos: send #')), {
+      what: `${id} to reach CHAOS_CRASH_AFTER_SEND`,
+      timeoutMs: 15_000,
+    });
+  await Promise.all([crashed('mail-1'), crashed('push-1')]);
   expect(burst.created()).toBeLessThan(USERS); // mid-burst
+  await Promise.all([waitForExit(f, 'mail-1'), waitForExit(f, 'push-1')]);
   await Promise.all([f.startReplica('mail-1'), f.startReplica('push-1')]);
   return burst.done;
 }

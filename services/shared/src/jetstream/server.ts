@@ -26,7 +26,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { chaosAfterSend, chaosDelay } from '../chaos.js';
+import { chaosBeforeAck, chaosDelay } from '../chaos.js';
 import { JetStreamContext } from './context.js';
 import { decodeEvent } from './codec.js';
 import { ensureStream, type StreamSpec } from './stream.js';
@@ -65,6 +65,8 @@ const RETRY_MS = 1_000;
 
 export class JetStreamServer extends Server implements CustomTransportStrategy {
   protected override readonly logger = new Logger(JetStreamServer.name);
+  /** A failed handler's error reaches this server (which naks and logs it), not Nest's logger. */
+  override readonly propagatesEventHandlerErrors = true;
   private nc?: NatsConnection;
   private closing = false;
   private loop?: Promise<void>;
@@ -200,7 +202,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     try {
       await chaosDelay(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
       await this.runHandler(handler, data, new JetStreamContext([msg]));
-      chaosAfterSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
+      await chaosBeforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
       msg.ack(); // after the work is done: a crash before this line means a redelivery, never a loss
     } catch (error) {
       const retryAfter = (error as RetryAfter | undefined)?.retryAfterMs;

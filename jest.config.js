@@ -34,6 +34,10 @@ module.exports = {
       ...common,
       displayName: 'grading',
       testMatch: ['<rootDir>/steps/*/checks/*.check.ts'],
+      // The graded tree lives under .workshop/trees/: its files must load. The
+      // roots keep jest's crawl away from those copies.
+      roots: ['<rootDir>/steps', '<rootDir>/workshop'],
+      modulePathIgnorePatterns: ['/\\.build/'],
       setupFilesAfterEnv: ['<rootDir>/workshop/src/grading/jest-timeouts.ts'],
     },
     {

@@ -1,0 +1,74 @@
+/**
+ * Step 1, infra: the Pulumi program declares the whole system, wired by
+ * network aliases, and publishes only what a person must open.
+ */
+import { describe as name } from '../../../workshop/src/plan';
+import {
+  byRole,
+  checkHostsResolve,
+  checkPointsAt,
+  checkPublishing,
+  checkReplicas,
+  gradedPlan,
+} from '../../../workshop/src/grading/plan';
+import { check } from '../../../workshop/src/grading/expect';
+
+const plan = () => gradedPlan({});
+
+test('one Docker network, and every container joins it', async () => {
+  const p = await plan();
+  check(
+    p.networks.length >= 1,
+    'The program declares no docker.Network: the containers could not reach each other by name.',
+  );
+  const loose = p.containers.filter((c) => c.networks.length === 0);
+  check(
+    loose.length === 0,
+    `${loose.map(name).join(', ')} join(s) no network: give each container networksAdvanced: [{ name: network.name, ... }].`,
+  );
+});
+
+test('Redis, MailDev and the push sink run beside the services', async () => {
+  const p = await plan();
+  for (const role of ['redis', 'maildev', 'push-sink']) {
+    check(
+      byRole(p, role).length === 1,
+      `The program declares ${byRole(p, role).length} ${role} container(s); expected 1.`,
+    );
+  }
+});
+
+test('the four services run, one replica each', async () => {
+  const p = await plan();
+  for (const service of ['gateway', 'user', 'mail', 'push'] as const)
+    checkReplicas(p, service, 1, 'One replica each in step 1.');
+});
+
+test('every host a service names is an alias on its network', async () => {
+  const p = await plan();
+  checkPointsAt(
+    p,
+    'mail',
+    'SMTP_URL',
+    'maildev',
+    'The mail service sends its emails to MailDev over SMTP (MailDev listens on port 1025).',
+  );
+  checkPointsAt(p, 'push', 'PUSH_SINK_URL', 'push-sink', 'The push service posts its notifications to the push sink.');
+  for (const service of ['gateway', 'user', 'mail', 'push'] as const) {
+    checkPointsAt(p, service, 'REDIS_URL', 'redis', 'Every service talks through Redis in step 1.');
+  }
+  checkHostsResolve(p);
+});
+
+test('the gateway, MailDev and the push sink are published on 127.0.0.1, the broker is not published', async () => {
+  const p = await plan();
+  for (const role of ['gateway', 'maildev', 'push-sink']) {
+    for (const c of byRole(p, role)) {
+      check(
+        c.ports.some((port) => port.external !== undefined),
+        `${name(c)} publishes no port: you could not open it from this machine.`,
+      );
+    }
+  }
+  checkPublishing(p);
+});

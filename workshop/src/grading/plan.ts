@@ -1,0 +1,99 @@
+/**
+ * Infra checks' access to the learner's Pulumi program: its plan (what it
+ * declares, read under Pulumi's mocks) for a given configuration, and the
+ * wiring rules every step's system must keep.
+ */
+import { join } from 'node:path';
+import { planToTopology, readPlan, replicasOf, unresolvedHosts, describe, PlanError } from '../plan';
+import type { Plan, PlanContainer } from '../plan';
+import type { ServiceName, Topology } from '../runtime/topology';
+import { gradingTree } from './context';
+import { check, GradeError } from './expect';
+
+export type StackConfig = Record<string, string | number | boolean>;
+
+const cache = new Map<string, Promise<Plan>>();
+
+/** The plan of the graded tree's infra/ with `config` (read once per configuration). */
+export function gradedPlan(config: StackConfig = {}): Promise<Plan> {
+  const key = JSON.stringify(config);
+  if (!cache.has(key)) {
+    cache.set(
+      key,
+      readPlan(join(gradingTree(), 'infra'), { config }).catch((error: unknown) => {
+        if (error instanceof PlanError) throw new GradeError(error.message);
+        throw error;
+      }),
+    );
+  }
+  return cache.get(key)!;
+}
+
+/** What the local runtime runs for that plan: the learner's Pulumi code decides. */
+export async function plannedTopology(config: StackConfig): Promise<Topology> {
+  const plan = await gradedPlan(config);
+  try {
+    return planToTopology(plan);
+  } catch (error) {
+    if (error instanceof PlanError) throw new GradeError(error.message);
+    throw error;
+  }
+}
+
+export function byRole(plan: Plan, role: string): PlanContainer[] {
+  return plan.containers.filter((c) => c.role === role);
+}
+
+export function checkReplicas(plan: Plan, service: ServiceName, expected: number, how: string): void {
+  const replicas = replicasOf(plan, service);
+  check(
+    replicas.length === expected,
+    `The program declares ${replicas.length} ${service} container(s) (${replicas.map(describe).join(', ') || 'none'}); expected ${expected}. ${how}`,
+  );
+  const ids = replicas.map((c) => c.replicaId);
+  check(
+    new Set(ids).size === ids.length && ids.every(Boolean),
+    `The ${service} replicas need distinct REPLICA_IDs, they have: ${ids.map((id) => id ?? '(none)').join(', ')}.`,
+  );
+}
+
+/** Every service's env names hosts it can reach: aliases on its network. */
+export function checkHostsResolve(plan: Plan): void {
+  const problems = unresolvedHosts(plan);
+  check(problems.length === 0, () => problems.map((p) => p.message).join('\n'));
+}
+
+/** Published ports are bound to 127.0.0.1, and no broker is published at all. */
+export function checkPublishing(plan: Plan): void {
+  for (const c of plan.containers) {
+    for (const port of c.ports.filter((p) => p.external !== undefined)) {
+      check(
+        port.ip === '127.0.0.1',
+        `${describe(c)} publishes port ${port.internal} on ${port.ip ?? 'every address (0.0.0.0)'}: bind it to 127.0.0.1 (ip: '127.0.0.1'), so only this machine reaches it.`,
+      );
+    }
+  }
+  for (const broker of [...byRole(plan, 'redis'), ...byRole(plan, 'nats')]) {
+    const published = broker.ports.filter((p) => p.external !== undefined);
+    check(
+      published.length === 0,
+      `${describe(broker)} publishes port(s) ${published.map((p) => p.internal).join(', ')}: the services reach the broker on the network by its alias; nothing outside needs it.`,
+    );
+  }
+}
+
+/** The variable `name` of each replica of `service` names a host that is a `role` container. */
+export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: string, why: string): void {
+  for (const c of replicasOf(plan, service)) {
+    const value = c.env[name];
+    check(value, `${describe(c)} has no ${name} in its env: ${why}`);
+    const host = new URL(value).hostname;
+    const targets = plan.containers.filter(
+      (other) => other.role === role && other.networks.some((n) => n.aliases.includes(host) || other.name === host),
+    );
+    check(
+      targets.length > 0,
+      `${describe(c)}'s ${name}=${value} should name the ${role} container by its network alias. ${why}`,
+    );
+  }
+}

@@ -5,8 +5,8 @@
 import { USER_CREATED } from '../../../services/shared/src/events';
 import { check, checkEqual } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
+import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { natsSubscriptions } from '../../../workshop/src/runtime/subscriptions';
-import { topology } from '../../../workshop/src/runtime/topology';
 import { describeReplicas } from '../../../workshop/src/sinks';
 import { createUsers, settle } from '../../../workshop/src/traffic';
 
@@ -15,7 +15,7 @@ let system: LiveSystem;
 
 beforeAll(async () => {
   system = await startSystem(
-    { ...topology('nats', 2, 2), brokers: ['nats'] },
+    await plannedTopology({ transport: 'nats', mailReplicas: 2, pushReplicas: 2 }),
     'In this step every service talks through NATS (NATS_URL): the gateway and user clients, and the user, mail and push servers. Redis is not running.',
   );
 });

@@ -7,8 +7,18 @@ import { buildServices } from '../runtime/build';
 import { Fleet } from '../runtime/fleet';
 import { defaultLogDir } from '../runtime/local-runtime';
 import { brokersOf, type Topology } from '../runtime/topology';
+import { LatencyProxy } from '../chaos';
 import { GradeError } from './expect';
 import { gradingTree } from './context';
+import { waitForConsumers } from './consumers';
+
+export interface StartOptions {
+  /**
+   * Puts a slow hop (this many ms per connection) between the mail replicas
+   * and MailDev, like a slow provider: a killed replica always has emails in flight.
+   */
+  slowSmtpMs?: number;
+}
 
 export interface LiveSystem {
   backing: Backing;
@@ -23,7 +33,7 @@ export interface LiveSystem {
  * start fails the check with what it printed, and `advice` (what the step
  * expects), instead of a stack trace.
  */
-export async function startSystem(topology: Topology, advice: string): Promise<LiveSystem> {
+export async function startSystem(topology: Topology, advice: string, options: StartOptions = {}): Promise<LiveSystem> {
   const tree = gradingTree();
   const logDir = defaultLogDir(tree);
   let buildDir: string;
@@ -40,9 +50,23 @@ export async function startSystem(topology: Topology, advice: string): Promise<L
     logDir,
   });
   let fleet: Fleet;
+  let slow: LatencyProxy | undefined;
   try {
+    if (options.slowSmtpMs) {
+      slow = await LatencyProxy.start(backing.endpoints.smtpUrl, options.slowSmtpMs);
+      const env = { ...topology.env, mail: { ...topology.env?.mail, SMTP_URL: slow.url() } };
+      topology = { ...topology, env };
+    }
     fleet = await Fleet.start(topology, backing.endpoints, buildDir, logDir);
+    if (topology.waitForSubscriptions === false) {
+      const consumers = fleet.list().filter((r) => r.service === 'mail' || r.service === 'push').length;
+      await waitForConsumers(backing.endpoints, consumers).catch(async (error: Error) => {
+        await fleet.stop();
+        throw error;
+      });
+    }
   } catch (error) {
+    await slow?.stop();
     await backing.stop();
     throw new GradeError(
       `The system did not start with ${brokers.join(' and ')} as its broker(s).\n` +
@@ -56,6 +80,7 @@ export async function startSystem(topology: Topology, advice: string): Promise<L
     logDir,
     async stop() {
       await fleet.stop();
+      await slow?.stop();
       await backing.stop();
     },
   };

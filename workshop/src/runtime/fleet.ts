@@ -130,15 +130,17 @@ export class Fleet {
     return { REPLICA_ID: id, ...PLAIN_LOGS, ...broker, ...own[service], ...topology.env?.[service] };
   }
 
-  /** Waits until each running consumer and user replica holds its subscription on the broker. */
+  /**
+   * Waits until each running user replica holds its subscription to
+   * user.create (request-response is core pub/sub on every transport), and,
+   * unless the consumers pull (waitForSubscriptions: false), each running
+   * mail and push replica its subscription to user.created.
+   */
   private async waitForSubscriptions(): Promise<void> {
-    if (this.topology.waitForSubscriptions === false) return;
     const running = (services: readonly ServiceName[]) =>
       this.list().filter((r) => services.includes(r.service) && r.process?.running).length;
-    const expected: [string, number][] = [
-      [USER_CREATED, running(CONSUMERS)],
-      [USER_CREATE, running(['user'])],
-    ];
+    const expected: [string, number][] = [[USER_CREATE, running(['user'])]];
+    if (this.topology.waitForSubscriptions !== false) expected.push([USER_CREATED, running(CONSUMERS)]);
     for (const [subject, count] of expected) {
       await waitFor(async () => (await this.subscribers(subject)) >= count, {
         what: `${count} subscriber(s) on "${subject}" at the broker`,

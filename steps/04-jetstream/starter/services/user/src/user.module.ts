@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { natsServers } from '../../shared/src/transports.js';
+import { EVENTS_CLIENT } from './user.constants.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: EVENTS_CLIENT,
+        useFactory: () => ({
+          transport: Transport.NATS, // TODO: publish to the stream: customClass: JetStreamClient
+          options: { servers: natsServers() }, // TODO: and the stream it publishes to (USER_EVENTS_STREAM)
+        }),
+      },
+    ]),
+  ],
+  controllers: [UsersController],
+  providers: [UsersService],
+})
+export class UserModule {}

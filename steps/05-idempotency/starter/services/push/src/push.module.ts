@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { requireUrl } from '../../shared/src/env.js';
+import { PushController } from './push.controller.js';
+import { PUSH_PROVIDER_URL } from './push.constants.js';
+import { PushService } from './push.service.js';
+
+@Module({
+  imports: [], // TODO: IdempotencyModule.forConsumer('push'): the store that remembers handled events
+  controllers: [PushController],
+  providers: [
+    PushService,
+    { provide: PUSH_PROVIDER_URL, useFactory: () => requireUrl('PUSH_SINK_URL', ['http:', 'https:']) },
+  ],
+})
+export class PushModule {}

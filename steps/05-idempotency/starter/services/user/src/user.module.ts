@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '@nestjs/microservices';
+import { JetStreamClient, USER_EVENTS_STREAM } from '../../shared/src/jetstream/index.js';
+import { natsServers } from '../../shared/src/transports.js';
+import { EVENTS_CLIENT } from './user.constants.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: EVENTS_CLIENT,
+        useFactory: () => ({
+          // A JetStream publish: emit() completes once the stream has stored the event.
+          customClass: JetStreamClient,
+          options: { servers: natsServers(), stream: USER_EVENTS_STREAM }, // TODO: msgId: the event's id, sent as Nats-Msg-Id
+        }),
+      },
+    ]),
+  ],
+  controllers: [UsersController],
+  providers: [UsersService],
+})
+export class UserModule {}

@@ -1,0 +1,40 @@
+/**
+ * Readiness of the event consumers whatever the learner chose: subscribers
+ * (Redis pub/sub, NATS core), JetStream durables, or Redis Streams consumer
+ * groups. A chaos check must run on the starter too, to show what it loses.
+ */
+import { USER_CREATED } from '../../../services/shared/src/events';
+import { jetStreamConsumers } from '../chaos';
+import type { BackingEndpoints } from '../runtime/backing';
+import { natsSubscriptions, redisSubscribers } from '../runtime/subscriptions';
+import { waitFor } from '../runtime/wait';
+import { StreamsProbe } from '../redis-streams/probe';
+import { CONSUMERS } from '../runtime/topology';
+
+/** How the consumers of user.created listen, as seen on the broker right now (undefined: not yet). */
+export async function consumersReady(endpoints: BackingEndpoints, replicas: number): Promise<string | undefined> {
+  if (endpoints.natsMonitorUrl) {
+    // One durable per service, whatever the learner named them.
+    const durables = new Set((await jetStreamConsumers(endpoints.natsMonitorUrl)).map((c) => c.durable));
+    if (durables.size >= CONSUMERS.length) return 'JetStream durables';
+    if ((await natsSubscriptions(endpoints.natsMonitorUrl, USER_CREATED)).length >= replicas) return 'NATS subscriptions';
+  }
+  if (endpoints.redisUrl) {
+    if ((await redisSubscribers(endpoints.redisUrl, USER_CREATED)) >= replicas) return 'Redis pub/sub subscriptions';
+    const probe = await StreamsProbe.connect(endpoints.redisUrl);
+    try {
+      const groups = await Promise.all(CONSUMERS.map((g) => probe.consumers(USER_CREATED, g)));
+      if (groups.reduce((n, g) => n + g.length, 0) >= replicas) return 'Redis Streams consumer groups';
+    } finally {
+      await probe.close();
+    }
+  }
+  return undefined;
+}
+
+export async function waitForConsumers(endpoints: BackingEndpoints, replicas: number): Promise<string> {
+  return waitFor(() => consumersReady(endpoints, replicas), {
+    what: `the mail and push replicas to consume "${USER_CREATED}" (a subscription, a JetStream durable or a stream consumer group)`,
+    timeoutMs: 15_000,
+  });
+}

@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions } from '@nestjs/microservices';
+import { JetStreamServer, USER_EVENTS_STREAM } from '../../shared/src/jetstream/index.js';
+import { natsServers } from '../../shared/src/transports.js';
+import { announceReady, replicaId, run } from '../../shared/src/replica.js';
+import { MailModule } from './mail.module.js';
+
+run(async () => {
+  replicaId();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
+    abortOnError: false, // a start-up error reaches run(), which prints one line
+    // A durable JetStream consumer shared by the replicas: events wait in the stream, acked only once handled.
+    strategy: new JetStreamServer({
+      servers: natsServers(),
+      stream: USER_EVENTS_STREAM,
+      durable: 'mail',
+      concurrency: 4,
+    }),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  announceReady('mail service listening');
+});

@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule } from '@nestjs/microservices';
+import { JetStreamClient, USER_EVENTS_STREAM } from '../../shared/src/jetstream/index.js';
+import type { UserCreatedEvent } from '../../shared/src/events.js';
+import { natsServers } from '../../shared/src/transports.js';
+import { EVENTS_CLIENT } from './user.constants.js';
+import { UsersController } from './users.controller.js';
+import { UsersService } from './users.service.js';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: EVENTS_CLIENT,
+        useFactory: () => ({
+          // A JetStream publish: emit() completes once the stream has stored the event.
+          customClass: JetStreamClient,
+          options: {
+            servers: natsServers(),
+            stream: USER_EVENTS_STREAM,
+            // Nats-Msg-Id: the stream stores a re-published event (a retry) only once.
+          },
+        }),
+      },
+    ]),
+  ],
+  controllers: [UsersController],
+  providers: [UsersService],
+})
+export class UserModule {}

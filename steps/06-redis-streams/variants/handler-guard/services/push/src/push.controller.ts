@@ -1,0 +1,17 @@
+import { Controller, UseInterceptors } from '@nestjs/common';
+import { EventPattern, Payload } from '@nestjs/microservices';
+import { IdempotentConsumer } from '../../shared/src/idempotency/index.js';
+import { USER_CREATED, type UserCreatedEvent } from '../../shared/src/events.js';
+import { PushService } from './push.service.js';
+
+@Controller()
+export class PushController {
+  constructor(private readonly push: PushService) {}
+
+  @EventPattern(USER_CREATED)
+  // At-least-once brings redeliveries: handle each eventId once (Redis SET NX), skip the repeats.
+  @UseInterceptors(IdempotentConsumer)
+  onUserCreated(@Payload() event: UserCreatedEvent): Promise<void> {
+    return this.push.notify(event);
+  }
+}

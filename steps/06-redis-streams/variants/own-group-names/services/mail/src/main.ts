@@ -1,0 +1,24 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { type MicroserviceOptions } from '@nestjs/microservices';
+import { RedisStreamsServer } from '../../shared/src/redis-streams/index.js';
+import { redisConnection } from '../../shared/src/transports.js';
+import { announceReady, replicaId, run } from '../../shared/src/replica.js';
+import { MailModule } from './mail.module.js';
+
+run(async () => {
+  replicaId();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
+    abortOnError: false, // a start-up error reaches run(), which prints one line
+    // A consumer group per service: each event goes to one mail replica, and stays pending until acked.
+    strategy: new RedisStreamsServer({
+      ...redisConnection(),
+      group: 'mail-workers',
+      // A crashed replica's unacked events are redelivered: skip the ones this group already handled.
+      idempotency: { doneTtlMs: 24 * 60 * 60 * 1000 },
+    }),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  announceReady('mail service listening');
+});

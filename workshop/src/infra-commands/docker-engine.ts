@@ -4,6 +4,7 @@
  * health, read its logs and remove it again.
  */
 import { request } from 'node:http';
+import { join } from 'node:path';
 import type { PlanContainer } from '../plan';
 
 export class DockerApiError extends Error {
@@ -20,6 +21,14 @@ export class DockerApiError extends Error {
 export function dockerSocket(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.DOCKER_HOST;
   return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
+}
+
+/** Where an engine may answer: DOCKER_HOST, the default socket, Docker Desktop's per-user socket. */
+export function dockerSockets(env: NodeJS.ProcessEnv = process.env): string[] {
+  if (env.DOCKER_HOST?.startsWith('unix://')) return [dockerSocket(env)];
+  const sockets = ['/var/run/docker.sock'];
+  if (env.HOME) sockets.push(join(env.HOME, '.docker', 'run', 'docker.sock'));
+  return sockets;
 }
 
 export interface ContainerState {
@@ -139,11 +148,16 @@ export class DockerEngine {
 
   /** True when the engine answers on its socket. */
   async ping(): Promise<boolean> {
+    return (await this.probe()).ok;
+  }
+
+  /** Whether the engine answers, and if not, why (ENOENT: no socket, EACCES: no permission, ...). */
+  async probe(): Promise<{ ok: boolean; error?: string }> {
     try {
       const { status, data } = await this.send('GET', '/_ping', undefined, 3_000);
-      return status === 200 && data.toString() === 'OK';
-    } catch {
-      return false;
+      return status === 200 && data.toString() === 'OK' ? { ok: true } : { ok: false, error: `answered ${status}` };
+    } catch (error) {
+      return { ok: false, error: (error as NodeJS.ErrnoException).code ?? (error as Error).message };
     }
   }
 

@@ -76,13 +76,25 @@ function pulumiOrExplain(command: string, options: InfraCommandOptions): string 
   return pulumi;
 }
 
-async function dockerOrExplain(command: string, options: InfraCommandOptions): Promise<boolean> {
-  const sockets = dockerSockets(options.env ?? process.env);
-  for (const socket of sockets) if ((await new DockerEngine(socket).probe()).ok) return true;
+/**
+ * The engine's socket, or undefined after one line saying none answers. When
+ * only Docker Desktop's per-user socket answers, Pulumi is told (DOCKER_HOST).
+ */
+async function dockerOrExplain(
+  command: string,
+  options: InfraCommandOptions,
+): Promise<InfraCommandOptions | undefined> {
+  const env = options.env ?? process.env;
+  const sockets = dockerSockets(env);
+  for (const socket of sockets) {
+    if (!(await new DockerEngine(socket).probe()).ok) continue;
+    if (env.DOCKER_HOST || socket === sockets[0]) return options;
+    return { ...options, env: { ...env, DOCKER_HOST: `unix://${socket}` } };
+  }
   (options.log ?? console.log)(
     `${command} needs a running Docker engine, and none answers on ${sockets.join(' or ')}: start Docker (Docker Desktop, or \`sudo systemctl start docker\`), then run it again`,
   );
-  return false;
+  return undefined;
 }
 
 /** `pulumi <args>` in infra/ with the workshop's backend, for config and outputs (`workshop pulumi config set mailReplicas 2`). */
@@ -105,12 +117,13 @@ export async function up(options: InfraCommandOptions = {}): Promise<number> {
   const repo = options.repo ?? REPO;
   const pulumi = pulumiOrExplain('workshop up', options);
   if (!pulumi) return 1;
-  if (!(await dockerOrExplain('workshop up', options))) return 1;
+  const withDocker = await dockerOrExplain('workshop up', options);
+  if (!withDocker) return 1;
   mkdirSync(backendDir(repo), { recursive: true });
   const stack = options.stack ?? DEFAULT_STACK;
-  const select = await runPulumi(pulumi, ['stack', 'select', stack, '--create', '--non-interactive'], repo, options);
+  const select = await runPulumi(pulumi, ['stack', 'select', stack, '--create', '--non-interactive'], repo, withDocker);
   if (select !== 0) return select;
-  return runPulumi(pulumi, ['up', '--yes', '--non-interactive', '--stack', stack], repo, options);
+  return runPulumi(pulumi, ['up', '--yes', '--non-interactive', '--stack', stack], repo, withDocker);
 }
 
 /** `pulumi destroy` of the stack: every container, image and the network go. */
@@ -123,7 +136,8 @@ export async function down(options: InfraCommandOptions = {}): Promise<number> {
     log('workshop down: nothing to destroy (no stack was deployed from this repository)');
     return 0;
   }
-  if (!(await dockerOrExplain('workshop down', options))) return 1;
+  const withDocker = await dockerOrExplain('workshop down', options);
+  if (!withDocker) return 1;
   const stack = options.stack ?? DEFAULT_STACK;
-  return runPulumi(pulumi, ['destroy', '--yes', '--non-interactive', '--stack', stack], repo, options);
+  return runPulumi(pulumi, ['destroy', '--yes', '--non-interactive', '--stack', stack], repo, withDocker);
 }

@@ -21,6 +21,11 @@ export default tseslint.config(
     },
   },
   {
+    // Starter files stop half way (a TODO): what they read is not used yet.
+    files: ['steps/*/starter/**/*.ts', 'measure/**/*.ts'],
+    rules: { '@typescript-eslint/no-unused-vars': 'off' },
+  },
+  {
     files: ['**/*.js', '**/*.cjs'],
     languageOptions: {
       globals: {

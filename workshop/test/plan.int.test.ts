@@ -5,6 +5,8 @@
 import { join } from 'node:path';
 import { planToTopology, readPlan } from '../src/plan';
 import { LocalRuntime } from '../src/runtime/local-runtime';
+import { endOverlays, getStep } from '../src/steps/manifest';
+import { makeTree } from '../src/steps/tree';
 import { createUser, settle } from '../src/traffic';
 
 const REPO = join(__dirname, '..', '..');
@@ -15,11 +17,13 @@ afterAll(async () => {
 });
 
 test('the plan of redis 1 + 1 runs locally: one user gives one email and one push', async () => {
-  const plan = await readPlan(join(REPO, 'infra'), {
+  // The working tree is the start of step 1: run the program as step 1 leaves it.
+  const tree = await makeTree(REPO, 'plan-int-step1', endOverlays(getStep(1)));
+  const plan = await readPlan(join(tree, 'infra'), {
     config: { transport: 'redis', mailReplicas: 1, pushReplicas: 1 },
   });
   const topology = planToTopology(plan);
-  runtime = await LocalRuntime.start({ root: REPO, topology });
+  runtime = await LocalRuntime.start({ root: tree, topology });
 
   // The replicas are the declared ones, with the declared env pointed at loopback.
   const mail = runtime.fleet.list('mail');

@@ -17,7 +17,8 @@ export async function consumersReady(endpoints: BackingEndpoints, replicas: numb
     // One durable per service, whatever the learner named them.
     const durables = new Set((await jetStreamConsumers(endpoints.natsMonitorUrl)).map((c) => c.durable));
     if (durables.size >= CONSUMERS.length) return 'JetStream durables';
-    if ((await natsSubscriptions(endpoints.natsMonitorUrl, USER_CREATED)).length >= replicas) return 'NATS subscriptions';
+    if ((await natsSubscriptions(endpoints.natsMonitorUrl, USER_CREATED)).length >= replicas)
+      return 'NATS subscriptions';
   }
   if (endpoints.redisUrl) {
     if ((await redisSubscribers(endpoints.redisUrl, USER_CREATED)) >= replicas) return 'Redis pub/sub subscriptions';

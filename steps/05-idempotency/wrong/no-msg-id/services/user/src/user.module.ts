@@ -1,7 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
 import { JetStreamClient, USER_EVENTS_STREAM } from '../../shared/src/jetstream/index.js';
-import type { UserCreatedEvent } from '../../shared/src/events.js';
 import { natsServers } from '../../shared/src/transports.js';
 import { EVENTS_CLIENT } from './user.constants.js';
 import { UsersController } from './users.controller.js';

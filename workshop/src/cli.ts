@@ -12,6 +12,7 @@ import { statusCommand } from './commands/status';
 import { testCommand } from './commands/test';
 import { watchCommand } from './commands/watch';
 import type { Target } from './grading/context';
+import { doctor, down, pulumiPassthrough, up } from './infra-commands';
 import { MissingToolError } from './runtime/tools';
 import type { Transport } from './runtime/topology';
 
@@ -28,7 +29,8 @@ const USAGE = `usage: npm run workshop -- <command>
   local           run the system as local processes: [redis|nats] [--mail N] [--push N]
   measure [N]     create N users on the running local system, count deliveries with YOUR counter
   doctor          check Node, Docker, the Pulumi CLI and the ports
-  up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)`;
+  up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)
+  pulumi ...      any pulumi command on the workshop's stack, e.g. pulumi config set mailReplicas 2`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -66,6 +68,14 @@ async function main(argv: string[]): Promise<number> {
         Number(option(args, '--mail') ?? 1),
         Number(option(args, '--push') ?? 1),
       );
+    case 'doctor':
+      return doctor();
+    case 'up':
+      return up();
+    case 'down':
+      return down();
+    case 'pulumi':
+      return pulumiPassthrough(args);
     case 'measure':
       return measureCommand(positional(args));
     case undefined:

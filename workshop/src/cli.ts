@@ -26,7 +26,8 @@ const USAGE = `usage: npm run workshop -- <command>
   solve N         lay down the solution of step N (your changed files are backed up first)
   diff N          your files of step N against the solution
   watch [N]       grade again on every save (--poll where file events do not work)
-  local           run the system as local processes: [redis|nats] [--mail N] [--push N]
+  local           run the system as local processes, and the guide: [redis|nats] [--mail N] [--push N]
+                  --plan: run what your Pulumi program declares instead; --no-docs: without the guide
   measure [N]     create N users on the running local system, count deliveries with YOUR counter
   doctor          check Node, Docker, the Pulumi CLI and the ports
   up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)
@@ -37,9 +38,12 @@ function option(args: string[], name: string): string | undefined {
   return i >= 0 ? args[i + 1] : undefined;
 }
 
+/** Flags that take no value: the word after them is a positional argument. */
+const SWITCHES = new Set(['--poll', '--plan', '--no-docs']);
+
 function positional(args: string[]): string | undefined {
   return args.find(
-    (a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && args[i - 1] !== '--poll'),
+    (a, i) => !a.startsWith('--') && !(i > 0 && args[i - 1].startsWith('--') && !SWITCHES.has(args[i - 1])),
   );
 }
 
@@ -63,11 +67,13 @@ async function main(argv: string[]): Promise<number> {
     case 'watch':
       return watchCommand(positional(args), args.includes('--poll'));
     case 'local':
-      return localCommand(
-        (positional(args) ?? 'redis') as Transport,
-        Number(option(args, '--mail') ?? 1),
-        Number(option(args, '--push') ?? 1),
-      );
+      return localCommand({
+        transport: (positional(args) ?? 'redis') as Transport,
+        mail: Number(option(args, '--mail') ?? 1),
+        push: Number(option(args, '--push') ?? 1),
+        plan: args.includes('--plan'),
+        docs: !args.includes('--no-docs'),
+      });
     case 'doctor':
       return doctor();
     case 'up':

@@ -1,26 +1,85 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
-import { dirname } from 'node:path';
+import { dirname, join } from 'node:path';
+import { planToTopology, readPlan } from '../plan';
 import { LocalRuntime } from '../runtime/local-runtime';
-import { ENDPOINTS_FILE } from './measure';
-import { topology, type Transport } from '../runtime/topology';
+import { ManagedProcess } from '../runtime/managed-process';
+import { freePort } from '../runtime/ports';
+import { packageFile } from '../runtime/tools';
+import { topology, type Topology, type Transport } from '../runtime/topology';
 import { REPO } from '../steps/manifest';
+import { ENDPOINTS_FILE } from './measure';
 
-/**
- * `workshop local [redis|nats] [--mail N] [--push N]`: runs the system as
- * processes on this machine and prints where to look, until Ctrl-C.
- */
-export async function localCommand(transport: Transport, mail: number, push: number): Promise<number> {
+export interface LocalOptions {
+  transport: Transport;
+  mail: number;
+  push: number;
+  /** Run what the learner's Pulumi program declares (stack dev) instead. */
+  plan: boolean;
+  /** Serve the guide too (default). */
+  docs: boolean;
+}
+
+async function chooseTopology(options: LocalOptions): Promise<{ topology: Topology; what: string }> {
+  if (options.plan) {
+    const plan = await readPlan(join(REPO, 'infra'));
+    const t = planToTopology(plan);
+    return { topology: t, what: `what your Pulumi program declares (stack ${plan.stack}, ${t.transport})` };
+  }
+  const { transport, mail, push } = options;
   if (transport !== 'redis' && transport !== 'nats')
     throw new Error(`the transport is redis or nats, not "${transport}"`);
   if (!(mail >= 1 && push >= 1)) throw new Error('--mail and --push take a number of replicas, 1 or more');
-  console.log(`Starting the system on ${transport} with ${mail} mail and ${push} push replica(s)...`);
-  const runtime = await LocalRuntime.start({ root: REPO, topology: topology(transport, mail, push) });
+  return {
+    topology: topology(transport, mail, push),
+    what: `${transport} with ${mail} mail and ${push} push replica(s)`,
+  };
+}
+
+/** The guide's dev server, on a free loopback port. */
+async function startDocs(logDir: string): Promise<{ url: string; process: ManagedProcess }> {
+  const port = await freePort();
+  const docs = new ManagedProcess({
+    name: 'guide',
+    command: process.execPath,
+    args: [
+      packageFile('vitepress', 'bin', 'vitepress.js'),
+      'dev',
+      'workshop-docs',
+      '--host',
+      '127.0.0.1',
+      '--port',
+      String(port),
+      '--strictPort',
+    ],
+    cwd: REPO,
+    logFile: join(logDir, 'guide.log'),
+  });
+  await docs.waitForLine(/Local:|ready in/i, 60_000);
+  return { url: `http://127.0.0.1:${port}/`, process: docs };
+}
+
+/**
+ * `workshop local [redis|nats] [--mail N] [--push N] [--plan] [--no-docs]`:
+ * runs the system as processes on this machine, and the guide, and prints
+ * where to look, until Ctrl-C.
+ */
+export async function localCommand(options: LocalOptions): Promise<number> {
+  const { topology: chosen, what } = await chooseTopology(options);
+  console.log(`Starting ${what}...`);
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen });
+  const docs = options.docs
+    ? await startDocs(runtime.logDir).catch((error: Error) => {
+        console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);
+        return undefined;
+      })
+    : undefined;
   const { gatewayUrl, mailDevUrl, pushSinkUrl } = runtime.endpoints;
   // For `workshop measure`, in another terminal.
   await mkdir(dirname(ENDPOINTS_FILE), { recursive: true });
   await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl }, null, 2));
   console.log(`
 Ready.
+  Guide           ${docs?.url ?? '(not started: npm run docs:dev)'}
   Gateway         ${gatewayUrl}   try: curl -X POST ${gatewayUrl}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
   MailDev inbox   ${mailDevUrl}
   Push sink       ${pushSinkUrl}/notifications
@@ -33,6 +92,7 @@ Press Ctrl-C to stop.`);
   });
   console.log('\nStopping...');
   await rm(ENDPOINTS_FILE, { force: true });
+  await docs?.process.stop();
   await runtime.stop();
   return 0;
 }

@@ -3,14 +3,12 @@
  * MailDev and the push sink, each a process on free loopback ports.
  */
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { existsSync } from 'node:fs';
 import { MailDevClient, PushSinkClient } from '../sinks';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
-import { MissingToolError, requireTool } from './tools';
+import { packageFile, requireTool } from './tools';
 import { waitFor } from './wait';
 
 export interface BackingEndpoints {
@@ -31,16 +29,8 @@ export interface BackingOptions {
   logDir: string;
 }
 
-/** MailDev's CLI script (its package exports no path to it, so look in node_modules). */
-function maildevBin(): string {
-  const require = createRequire(__filename);
-  const candidates = (require.resolve.paths('maildev') ?? []).map((dir) =>
-    join(dir, 'maildev', 'dist', 'bin', 'maildev.js'),
-  );
-  const found = candidates.find((file) => existsSync(file));
-  if (!found) throw new MissingToolError('MailDev is not installed: run `npm install` at the root of the workshop');
-  return found;
-}
+/** MailDev's CLI script (its package exports no path to it). */
+const maildevBin = () => packageFile('maildev', 'dist', 'bin', 'maildev.js');
 
 export class Backing {
   readonly mail: MailDevClient;

@@ -1,4 +1,5 @@
-import { accessSync, constants } from 'node:fs';
+import { accessSync, constants, existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
 
 /** A program the workshop needs is not installed: the message says how to get it. */
@@ -39,4 +40,15 @@ export function requireTool(name: string): string {
 
 export function installHint(name: string): string {
   return INSTALL_HINTS[name] ?? `install ${name}`;
+}
+
+/**
+ * A file inside an installed package, found in node_modules even when the
+ * package's "exports" do not expose it (CLI scripts usually are not).
+ */
+export function packageFile(pkg: string, ...parts: string[]): string {
+  const require = createRequire(__filename);
+  const found = (require.resolve.paths(pkg) ?? []).map((dir) => join(dir, pkg, ...parts)).find((f) => existsSync(f));
+  if (!found) throw new MissingToolError(`${pkg} is not installed: run \`npm ci\` at the root of the workshop`);
+  return found;
 }

@@ -14,21 +14,21 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, type User } from '../../services/shared/src/events';
 import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
+import { LatencyProxy, deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/chaos';
 import {
-  LatencyProxy,
-  deleteStream,
-  jetStreamConsumer,
-  startBurst,
-  waitForJetStreamReady,
-  type Burst,
-} from '../src/chaos';
+  BURST_RATE,
+  deliveredTwice,
+  everyUserServed,
+  killMidBurst as killMidBurstOf,
+  withoutDelivery,
+} from '../src/grading/bursts';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
 import { topology, type ServiceName, type Topology } from '../src/runtime/topology';
 import { waitFor } from '../src/runtime/wait';
-import { describeReplicas, tally, type Delivery, type Tally } from '../src/sinks';
+import { describeReplicas } from '../src/sinks';
 import { makeTree } from '../src/steps/tree';
 import { settle } from '../src/traffic';
 
@@ -38,8 +38,6 @@ const logDir = defaultLogDir(REPO);
 const USERS = 200;
 /** Every email waits this long at the (slow) mail provider: a killed replica always has some in flight. */
 const SMTP_DELAY_MS = 250;
-/** Users per second: the 200 take 2.5 s, so a kill lands mid-burst even on a busy machine. */
-const BURST_RATE = 80;
 /** Short, so a dead replica's unacked events come back within the test. */
 const ACK_WAIT_MS = '2000';
 /** Step 5: how long a dead replica's claims block its events (renewed while a live one works). */
@@ -107,45 +105,9 @@ async function start(t: Topology, buildDir: string): Promise<Fleet> {
 }
 
 const emails = () => backing.mail.deliveries();
+/** Kills `victim` once it has sent 5 emails, in the middle of a burst of USERS users. */
+const killMidBurst = (f: Fleet, victim: string) => killMidBurstOf(f, emails, victim, { count: USERS });
 const pushes = () => backing.push.deliveries();
-
-/** Emails handled by one replica so far. */
-async function sentBy(read: () => Promise<Delivery[]>, replica: string): Promise<number> {
-  return tally(await read()).perReplica.get(replica) ?? 0;
-}
-
-/** Starts a burst of USERS users and SIGKILLs `victim` once it has sent `after` emails, mid-burst. */
-async function killMidBurst(f: Fleet, victim: string, after = 5): Promise<{ burst: Burst; createdAtKill: number }> {
-  const burst = startBurst(f.gatewayUrl, USERS, { perSecond: BURST_RATE });
-  await waitFor(async () => (await sentBy(emails, victim)) >= after, {
-    what: `${victim} to send ${after} emails`,
-    timeoutMs: 10_000,
-  });
-  const createdAtKill = burst.created();
-  await f.killReplica(victim);
-  return { burst, createdAtKill };
-}
-
-function withoutDelivery(users: User[], t: Tally): User[] {
-  return users.filter((u) => !t.perUser.get(u.id));
-}
-
-function deliveredTwice(users: User[], t: Tally): User[] {
-  return users.filter((u) => (t.perUser.get(u.id) ?? 0) > 1);
-}
-
-/** Waits until every user has at least one delivery; the tally says who has none if that never happens. */
-async function everyUserServed(read: () => Promise<Delivery[]>, users: User[], timeoutMs = 15_000): Promise<Tally> {
-  let last = tally([]);
-  await waitFor(
-    async () => {
-      last = tally(await read());
-      return withoutDelivery(users, last).length === 0;
-    },
-    { what: 'a delivery for every user', timeoutMs },
-  ).catch(() => undefined); // the caller's assertion gives the counts
-  return settle(read, 0, { quietMs: 600 });
-}
 
 async function waitForExit(f: Fleet, id: string, timeoutMs = 15_000): Promise<void> {
   await waitFor(() => f.list().find((r) => r.id === id)?.process?.running === false, {

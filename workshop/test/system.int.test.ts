@@ -3,7 +3,6 @@
  * real Redis, real NATS, real SMTP into MailDev, a real push sink. Counts are
  * read back from the sinks.
  */
-import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
@@ -11,7 +10,9 @@ import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
 import { topology, type Topology } from '../src/runtime/topology';
 import { describeReplicas } from '../src/sinks';
+import { getStep } from '../src/steps/manifest';
 import { makeTree } from '../src/steps/tree';
+import { applyVariant, loadVariants } from '../src/steps/variants';
 import { createUser, createUsers, settle } from '../src/traffic';
 
 const REPO = join(__dirname, '..', '..');
@@ -24,12 +25,11 @@ let fleet: Fleet | undefined;
 
 beforeAll(async () => {
   const natsTree = await makeTree(REPO, 'test-nats', [join(REPO, 'solutions', '03-queue-groups')]);
-  // The pitfall: push joins mail's queue group instead of its own.
+  // The pitfall: push joins mail's queue group instead of its own (a known-wrong variant of step 3).
   const pitfallTree = await makeTree(REPO, 'test-shared-queue', [join(REPO, 'solutions', '03-queue-groups')]);
-  const pushMain = join(pitfallTree, 'services', 'push', 'src', 'main.ts');
-  const source = await readFile(pushMain, 'utf8');
-  if (!source.includes("queue: 'push'")) throw new Error("step 3's push main.ts no longer says queue: 'push'");
-  await writeFile(pushMain, source.replace("queue: 'push'", "queue: 'mail'"));
+  const pitfall = loadVariants(getStep(3)).find((v) => v.name === 'shared-queue');
+  if (!pitfall) throw new Error('step 3 has no "shared-queue" variant any more');
+  await applyVariant(pitfallTree, pitfall);
 
   [redisBuild, natsBuild, sharedQueueBuild] = await Promise.all([
     buildServices(REPO),

@@ -24,8 +24,9 @@ export async function consumersReady(endpoints: BackingEndpoints, replicas: numb
     if ((await redisSubscribers(endpoints.redisUrl, USER_CREATED)) >= replicas) return 'Redis pub/sub subscriptions';
     const probe = await StreamsProbe.connect(endpoints.redisUrl);
     try {
-      const groups = await Promise.all(CONSUMERS.map((g) => probe.consumers(USER_CREATED, g)));
-      if (groups.reduce((n, g) => n + g.length, 0) >= replicas) return 'Redis Streams consumer groups';
+      // Consumer groups on the stream, whatever the learner named them.
+      const groups = await probe.groups(USER_CREATED);
+      if (groups.reduce((n, g) => n + g.consumers, 0) >= replicas) return 'Redis Streams consumer groups';
     } finally {
       await probe.close();
     }

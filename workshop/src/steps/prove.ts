@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { runChecks, type CheckRun } from '../grading/run-checks';
 import { endOverlays, loadSteps, REPO, solutionDir, starterDir, startOverlays, type Step } from './manifest';
 import { exists, listFiles, makeTree } from './tree';
+import { applyVariant, loadVariants } from './variants';
 
 export interface Proof {
   step: Step;
@@ -99,24 +100,20 @@ export async function proveStep(step: Step, steps: Step[], log: (line: string) =
     );
   }
 
-  for (const [folder, expected] of [
-    ['variants', 'pass'],
-    ['wrong', 'fail'],
-  ] as const) {
-    const dir = join(REPO, 'steps', step.slug, folder);
-    if (!(await exists(dir))) continue;
-    for (const name of (await listFiles(dir)).map((f) => f.split('/')[0]).filter((v, i, a) => a.indexOf(v) === i)) {
-      log(`step ${step.id}: grading ${folder}/${name} (must ${expected})`);
-      const runs = await grade(`${folder}-${name}`, [...endOverlays(step), join(dir, name)]);
-      const ok = passed(step, runs) === (expected === 'pass');
-      proof.variants.push({ name: `${folder}/${name}`, expected, ok });
-      if (!ok)
-        proof.problems.push(
-          `${folder}/${name} should ${expected}:\n${runs
-            .map((r) => r.output)
-            .join('\n')
-            .slice(0, 2000)}`,
-        );
+  for (const variant of loadVariants(step)) {
+    log(`step ${step.id}: grading variant ${variant.name} (must ${variant.expect})`);
+    const tree = await makeTree(REPO, `verify-${step.slug}-${variant.name}`, endOverlays(step));
+    await applyVariant(tree, variant);
+    const runs = await runChecks(step, { tree, echo: false, stopOnFailure: false });
+    const ok = passed(step, runs) === (variant.expect === 'pass');
+    proof.variants.push({ name: variant.name, expected: variant.expect, ok });
+    if (!ok) {
+      proof.problems.push(
+        `variant ${variant.name} (${variant.why}) should ${variant.expect}:\n${runs
+          .map((r) => r.output)
+          .join('\n')
+          .slice(0, 2000)}`,
+      );
     }
   }
   return proof;

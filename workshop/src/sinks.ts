@@ -28,16 +28,33 @@ interface MailDevEmail {
   headers: Record<string, string | undefined>;
 }
 
+/**
+ * MailDev's REST API: MailDev 3 serves it under /api (the npm package the
+ * local runtime runs); MailDev 2 (the maildev/maildev:2 images a deployed
+ * stack may run) at the root. The client finds out once which one it talks to.
+ */
 export class MailDevClient {
+  private prefix: Promise<string> | undefined;
+
   constructor(readonly baseUrl: string) {}
 
+  private api(): Promise<string> {
+    this.prefix ??= fetch(`${this.baseUrl}/api/healthz`, { signal: AbortSignal.timeout(5_000) })
+      .then((r) => (r.status === 404 ? '' : '/api'))
+      .catch((error: unknown) => {
+        this.prefix = undefined; // not up yet: ask again next time
+        throw error;
+      });
+    return this.prefix;
+  }
+
   async healthy(): Promise<boolean> {
-    return (await getJson<boolean>(`${this.baseUrl}/api/healthz`)) === true;
+    return (await getJson<boolean>(`${this.baseUrl}${await this.api()}/healthz`)) === true;
   }
 
   /** Every email in the inbox. Headers come lower-cased from MailDev. */
   async deliveries(): Promise<Delivery[]> {
-    const emails = await getJson<MailDevEmail[]>(`${this.baseUrl}/api/email`);
+    const emails = await getJson<MailDevEmail[]>(`${this.baseUrl}${await this.api()}/email`);
     return emails.map((email) => ({
       eventId: email.headers['x-event-id'] ?? '',
       userId: email.headers['x-user-id'] ?? '',
@@ -46,8 +63,8 @@ export class MailDevClient {
     }));
   }
 
-  clear(): Promise<void> {
-    return remove(`${this.baseUrl}/api/email/all`);
+  async clear(): Promise<void> {
+    return remove(`${this.baseUrl}${await this.api()}/email/all`);
   }
 }
 

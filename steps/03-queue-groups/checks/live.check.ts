@@ -3,6 +3,7 @@
  * once, and the load is shared by the replicas.
  */
 import { USER_CREATED } from '../../../services/shared/src/events';
+import { gradingTarget } from '../../../workshop/src/grading/context';
 import { check, checkEqual } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
@@ -22,7 +23,10 @@ beforeAll(async () => {
 
 afterAll(() => system?.stop());
 
-test('mail and push each listen in a queue group of their own', async () => {
+// NATS's monitoring port is not published by the stack: on --target stack the counts below tell.
+const local = gradingTarget() === 'local' ? test : test.skip;
+
+local('mail and push each listen in a queue group of their own', async () => {
   const subs = await natsSubscriptions(system.backing.endpoints.natsMonitorUrl!, USER_CREATED);
   const loners = subs.filter((s) => s.queue === '').length;
   check(

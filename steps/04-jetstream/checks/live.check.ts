@@ -19,7 +19,7 @@ beforeAll(async () => {
   system = await startSystem(
     { ...topology, env: { mail: ENV, push: ENV } },
     'In step 4 the services use NATS (NATS_URL): mail and push consume user.created from a JetStream stream.',
-    { slowSmtpMs: 250 }, // a slow mail provider: the killed replica always has emails in flight
+    { slowSmtpMs: 250, chaos: true }, // a slow mail provider: the killed replica always has emails in flight
   );
 });
 

@@ -42,6 +42,7 @@ beforeAll(async () => {
   system = await startSystem(
     { ...topology, env: { mail: env, push: env } },
     'In step 5 the services use NATS and JetStream (NATS_URL), and Redis (REDIS_URL) as the store of handled events: set idempotencyStore in the stack config.',
+    { chaos: true },
   );
 });
 

@@ -45,6 +45,7 @@ beforeAll(async () => {
       waitForSubscriptions: false, // consumers may pull from a stream: wait on whatever they use
     },
     'Step 6 runs on Redis alone (REDIS_URL): no NATS.',
+    { chaos: true },
   );
 });
 

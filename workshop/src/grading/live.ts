@@ -9,10 +9,15 @@ import { defaultLogDir } from '../runtime/local-runtime';
 import { brokersOf, type Topology } from '../runtime/topology';
 import { LatencyProxy } from '../chaos';
 import { GradeError } from './expect';
-import { gradingTree } from './context';
+import { gradingTarget, gradingTree, type Target } from './context';
+import { stackOutputs, stackSinks } from './stack';
+import type { MailDevClient, PushSinkClient } from '../sinks';
+import type { BackingEndpoints } from '../runtime/backing';
 import { waitForConsumers } from './consumers';
 
 export interface StartOptions {
+  /** The check kills replicas and sets fault hooks: it runs on the local runtime only. */
+  chaos?: boolean;
   /**
    * Puts a slow hop (this many ms per connection) between the mail replicas
    * and MailDev, like a slow provider: a killed replica always has emails in flight.
@@ -20,8 +25,17 @@ export interface StartOptions {
   slowSmtpMs?: number;
 }
 
+/** What the checks read the counts from: the local backing services, or the deployed stack's. */
+export interface Sinks {
+  mail: MailDevClient;
+  push: PushSinkClient;
+  endpoints: Partial<BackingEndpoints> & { mailDevUrl: string; pushSinkUrl: string };
+}
+
 export interface LiveSystem {
-  backing: Backing;
+  target: Target;
+  backing: Sinks;
+  /** The replicas, to kill and restart (local runtime only). */
   fleet: Fleet;
   gatewayUrl: string;
   logDir: string;
@@ -34,6 +48,7 @@ export interface LiveSystem {
  * expects), instead of a stack trace.
  */
 export async function startSystem(topology: Topology, advice: string, options: StartOptions = {}): Promise<LiveSystem> {
+  if (gradingTarget() === 'stack') return stackSystem(options);
   const tree = gradingTree();
   const logDir = defaultLogDir(tree);
   let buildDir: string;
@@ -74,6 +89,7 @@ export async function startSystem(topology: Topology, advice: string, options: S
     );
   }
   return {
+    target: 'local',
     backing,
     fleet,
     gatewayUrl: fleet.gatewayUrl,
@@ -83,5 +99,26 @@ export async function startSystem(topology: Topology, advice: string, options: S
       await slow?.stop();
       await backing.stop();
     },
+  };
+}
+
+/** The deployed stack as a LiveSystem: its sinks and gateway; no replica control. */
+async function stackSystem(options: StartOptions): Promise<LiveSystem> {
+  if (options.chaos) {
+    throw new GradeError(
+      "This step's checks kill replicas and use the workshop's fault hooks: they run on the local runtime only (npm test, without --target stack).",
+    );
+  }
+  const outputs = stackOutputs(gradingTree());
+  const { mail, push } = await stackSinks(outputs);
+  return {
+    target: 'stack',
+    backing: { mail, push, endpoints: { mailDevUrl: outputs.mailDevUrl, pushSinkUrl: outputs.pushSinkUrl } },
+    get fleet(): Fleet {
+      throw new GradeError('The deployed stack has no local replicas to control.');
+    },
+    gatewayUrl: outputs.gatewayUrl,
+    logDir: 'docker logs <container>',
+    async stop() {},
   };
 }

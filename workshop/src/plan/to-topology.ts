@@ -128,7 +128,8 @@ export function planToTopology(plan: Plan, options: PlanToTopologyOptions = {}):
   const problems = planProblems(plan);
   if (problems.length) {
     throw new PlanError(
-      `The Pulumi program in ${plan.infraDir} declares a system that cannot run: ${problems.join('; ')}.`,
+      `The Pulumi program in ${plan.infraDir} declares a system that cannot run: ${problems.slice(0, 2).join('; ')}` +
+        (problems.length > 2 ? `; and ${problems.length - 2} more like these.` : '.'),
     );
   }
 

@@ -66,7 +66,12 @@ async function startDocs(logDir: string): Promise<{ url: string; process: Manage
 export async function localCommand(options: LocalOptions): Promise<number> {
   const { topology: chosen, what } = await chooseTopology(options);
   console.log(`Starting ${what}...`);
-  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen });
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen }).catch((error: Error) => {
+    throw new Error(
+      `${error.message}\nYour services' code decides which broker they need: from step 3 on, try \`npm run local -- nats\`; ` +
+        '`npm run local -- --plan` runs what your Pulumi program declares.',
+    );
+  });
   const docs = options.docs
     ? await startDocs(runtime.logDir).catch((error: Error) => {
         console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);

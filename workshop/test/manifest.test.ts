@@ -1,5 +1,7 @@
 import { join } from 'node:path';
-import { endOverlays, loadSteps, REPO, startOverlays, type Step } from '../src/steps/manifest';
+import { readFile } from 'node:fs/promises';
+import { baselineDir, endOverlays, loadSteps, REPO, startOverlays, type Step } from '../src/steps/manifest';
+import { listFiles } from '../src/steps/tree';
 
 describe('the step manifest', () => {
   const steps = loadSteps();
@@ -28,9 +30,33 @@ describe('the step manifest', () => {
       return base ? [...chain(base), base] : [];
     };
     expect(startOverlays(last)).toEqual([
+      baselineDir(),
       ...chain(last).map((s) => join(REPO, 'solutions', s.slug)),
       join(REPO, 'steps', last.slug, 'starter'),
     ]);
-    expect(endOverlays(last)).toEqual([...chain(last), last].map((s) => join(REPO, 'solutions', s.slug)));
+    expect(endOverlays(last)).toEqual([
+      baselineDir(),
+      ...[...chain(last), last].map((s) => join(REPO, 'solutions', s.slug)),
+    ]);
   });
+});
+
+test('the baseline holds every file a step changes, as the working tree of a fresh clone has it', async () => {
+  const touched = new Set<string>();
+  for (const step of loadSteps()) {
+    for (const dir of [join(REPO, 'steps', step.slug, 'starter'), join(REPO, 'solutions', step.slug)]) {
+      for (const file of await listFiles(dir).catch(() => [])) touched.add(file);
+    }
+  }
+  const baseline = await listFiles(baselineDir());
+  expect(baseline).toEqual([...touched].sort());
+  // In CI (a fresh clone) the working tree is the start of step 1; a learner's tree may differ.
+  if (process.env.CI) {
+    for (const file of baseline) {
+      expect([file, await readFile(join(baselineDir(), file), 'utf8')]).toEqual([
+        file,
+        await readFile(join(REPO, file), 'utf8'),
+      ]);
+    }
+  }
 });

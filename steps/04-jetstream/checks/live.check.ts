@@ -7,6 +7,7 @@ import { check } from '../../../workshop/src/grading/expect';
 import { everyUserServed, killMidBurst, withoutDelivery } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
+import { jetStreamConsumers } from '../../../workshop/src/chaos';
 import { describeReplicas } from '../../../workshop/src/sinks';
 
 const USERS = 200;
@@ -46,5 +47,16 @@ test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes withou
   check(
     noPush.length === 0,
     `${noPush.length} of ${USERS} users got no push: push must consume from the stream too, with a durable of its own.`,
+  );
+});
+
+test('mail and push each consume the stream through a durable consumer of their own', async () => {
+  const durables = await jetStreamConsumers(system.backing.endpoints.natsMonitorUrl!);
+  const working = durables.filter((d) => d.delivered > 0);
+  check(
+    working.length >= 2,
+    `JetStream has ${durables.length} durable consumer(s) (${durables.map((d) => d.durable).join(', ') || 'none'}), ` +
+      `${working.length} of them with deliveries. Each service needs its own durable, shared by its replicas: ` +
+      'a service left on core NATS loses what a dead replica of its own had taken, like mail did above.',
   );
 });

@@ -14,13 +14,17 @@ export type StackConfig = Record<string, string | number | boolean>;
 
 const cache = new Map<string, Promise<Plan>>();
 
+/** The stack name the graders evaluate the program as: no Pulumi.<stack>.yaml, only the step's own config. */
+export const GRADING_STACK = 'grading';
+
 /** The plan of the graded tree's infra/ with `config` (read once per configuration). */
 export function gradedPlan(config: StackConfig = {}): Promise<Plan> {
   const key = JSON.stringify(config);
   if (!cache.has(key)) {
     cache.set(
       key,
-      readPlan(join(gradingTree(), 'infra'), { config }).catch((error: unknown) => {
+      // A stack with no file: the learner's own Pulumi.dev.yaml (set for the step they are on) cannot skew a grade.
+      readPlan(join(gradingTree(), 'infra'), { stack: GRADING_STACK, config }).catch((error: unknown) => {
         if (error instanceof PlanError) throw new GradeError(error.message);
         throw error;
       }),

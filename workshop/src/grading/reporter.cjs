@@ -8,7 +8,7 @@ class LearnerReporter {
         console.log(`  ✓ ${name} (${(t.duration / 1000).toFixed(1)} s)`);
       } else if (t.status === 'failed') {
         console.log(`  ✗ ${name}`);
-        for (const message of t.failureMessages) console.log(indent(clean(message)));
+        for (const message of t.failureMessages) console.log(indent(explain(message)));
       }
     }
     if (result.testExecError) console.log(indent(clean(result.testExecError.message)));
@@ -17,6 +17,12 @@ class LearnerReporter {
 
 // eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
 const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
+
+/** The grader's own words; anything else is flagged, since it is a bug of the check (or of the code it runs). */
+function explain(message) {
+  const expected = /^(GradeError|MissingToolError): /.test(message.trimStart());
+  return expected ? clean(message) : `unexpected error in the check: ${clean(message)}`;
+}
 
 /** Keeps the message, drops stack frames and jest's matcher boilerplate. */
 function clean(message) {
@@ -38,3 +44,4 @@ function indent(text) {
 
 module.exports = LearnerReporter;
 module.exports.clean = clean;
+module.exports.explain = explain;

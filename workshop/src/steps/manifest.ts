@@ -45,6 +45,12 @@ export function getStep(id: number, repo = REPO): Step {
 }
 
 export const starterDir = (step: Step, repo = REPO) => join(repo, 'steps', step.slug, 'starter');
+/**
+ * Every file any step changes, as a fresh clone has it (the start of step 1).
+ * Laid down first, so that the start or end of a step never keeps a file
+ * that another step changed (going back, or to the bonus step from step 5).
+ */
+export const baselineDir = (repo = REPO) => join(repo, 'steps', 'baseline');
 export const solutionDir = (step: Step, repo = REPO) => join(repo, 'solutions', step.slug);
 export const checksDir = (step: Step, repo = REPO) => join(repo, 'steps', step.slug, 'checks');
 
@@ -56,12 +62,12 @@ export function stepsBefore(step: Step, repo = REPO): Step[] {
   return [...stepsBefore(base, repo), base];
 }
 
-/** The overlays that make the start of step N: the solutions before it, then starter N. */
+/** The overlays that make the start of step N: the baseline, the solutions before it, then starter N. */
 export function startOverlays(step: Step, repo = REPO): string[] {
-  return [...stepsBefore(step, repo).map((s) => solutionDir(s, repo)), starterDir(step, repo)];
+  return [baselineDir(repo), ...stepsBefore(step, repo).map((s) => solutionDir(s, repo)), starterDir(step, repo)];
 }
 
-/** The overlays that make the end of step N: the solutions before it, then solution N. */
+/** The overlays that make the end of step N: the baseline, the solutions before it, then solution N. */
 export function endOverlays(step: Step, repo = REPO): string[] {
-  return [...stepsBefore(step, repo), step].map((s) => solutionDir(s, repo));
+  return [baselineDir(repo), ...[...stepsBefore(step, repo), step].map((s) => solutionDir(s, repo))];
 }

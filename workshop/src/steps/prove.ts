@@ -3,10 +3,21 @@
  * fail on its start and pass on its end, a correct solution written another
  * way passes, a known-wrong one fails, and the manifest holds together.
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { runChecks, type CheckRun } from '../grading/run-checks';
-import { endOverlays, loadSteps, REPO, solutionDir, starterDir, startOverlays, type Step } from './manifest';
+import {
+  baselineDir,
+  endOverlays,
+  loadSteps,
+  REPO,
+  solutionDir,
+  starterDir,
+  startOverlays,
+  type Step,
+} from './manifest';
 import { exists, listFiles, makeTree } from './tree';
 import { applyVariant, loadVariants } from './variants';
 
@@ -21,6 +32,8 @@ export interface Proof {
 
 const sum = (runs: CheckRun[]) => runs.reduce((total, r) => total + r.seconds, 0);
 const passed = (step: Step, runs: CheckRun[]) => runs.length === step.checks.length && runs.every((r) => r.passed);
+/** What the learners' reporter prints for a failure that is not a grader's own message. */
+const UNEXPECTED = 'unexpected error in the check';
 
 /** Static invariants of one step: TODOs, hints, files. */
 export async function checkManifest(step: Step, steps: Step[]): Promise<string[]> {
@@ -48,25 +61,38 @@ export async function checkManifest(step: Step, steps: Step[]): Promise<string[]
     if (!step.files.includes(file)) problems.push(`starter ${file} is not listed in the manifest`);
   if (step.base !== undefined && !steps.some((s) => s.id === step.base))
     problems.push(`base step ${step.base} does not exist`);
-  // The working tree of a fresh clone is the start of step 1.
+  // The start of step 1 is the baseline with step 1's starter on it: a fresh clone.
   if (step.id === 1) {
     for (const file of starter) {
       const [a, b] = await Promise.all([
         readFile(join(starterDir(step), file), 'utf8'),
-        readFile(join(REPO, file), 'utf8').catch(() => ''),
+        readFile(join(baselineDir(), file), 'utf8').catch(() => ''),
       ]);
-      if (a !== b) problems.push(`the working tree's ${file} differs from step 1's starter`);
+      if (a !== b) problems.push(`step 1's starter ${file} differs from the baseline (the fresh clone's file)`);
     }
   }
   return problems;
+}
+
+const TSC = join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+const TYPED_PROJECTS = ['services', 'infra', 'measure'];
+
+/** Type errors of a tree's projects (swc and tsx run code without checking its types). */
+function typeErrors(tree: string): string[] {
+  return TYPED_PROJECTS.flatMap((project) => {
+    const config = join(tree, project, 'tsconfig.json');
+    if (!existsSync(config)) return [];
+    const run = spawnSync(process.execPath, [TSC, '-p', config, '--noEmit'], { cwd: tree, encoding: 'utf8' });
+    return run.status === 0 ? [] : [`${project}/ does not type-check:\n${(run.stdout + run.stderr).slice(0, 1500)}`];
+  });
 }
 
 /** A failed check must tell the learner something, not dump a stack trace. */
 function failureProblems(runs: CheckRun[]): string[] {
   const failed = runs.filter((r) => !r.passed);
   return failed
-    .filter((r) => /^\s+at .+:\d+:\d+\)?$/m.test(r.output) || !/✗/.test(r.output))
-    .map((r) => `the ${r.kind} checks fail with a stack trace or no message:\n${r.output.slice(0, 2000)}`);
+    .filter((r) => r.output.includes(UNEXPECTED) || !/✗/.test(r.output))
+    .map((r) => `the ${r.kind} checks fail with an unexpected error or no message:\n${r.output.slice(0, 2000)}`);
 }
 
 export async function proveStep(step: Step, steps: Step[], log: (line: string) => void): Promise<Proof> {
@@ -76,19 +102,20 @@ export async function proveStep(step: Step, steps: Step[], log: (line: string) =
     variants: [],
     seconds: { start: 0, end: 0 },
   };
-  const grade = async (name: string, overlays: string[]) => {
-    const tree = await makeTree(REPO, `verify-${step.slug}-${name}`, overlays);
-    return runChecks(step, { tree, echo: false, stopOnFailure: false });
-  };
-
   log(`step ${step.id}: grading its start`);
-  const start = await grade('start', startOverlays(step));
-  proof.starterFails = !passed(step, start);
+  const startTree = await makeTree(REPO, `verify-${step.slug}-start`, startOverlays(step));
+  const start = await runChecks(step, { tree: startTree, echo: false, stopOnFailure: false });
+  // Each kind of check must fail on the start, not just one of them.
+  proof.starterFails = start.length === step.checks.length && start.every((r) => !r.passed);
   proof.seconds.start = sum(start);
+  for (const r of start.filter((x) => x.passed))
+    proof.problems.push(`its ${r.kind} checks pass on the start of the step`);
   proof.problems.push(...failureProblems(start));
+  proof.problems.push(...typeErrors(startTree).map((e) => `the start: ${e}`));
 
   log(`step ${step.id}: grading its end`);
-  const end = await grade('end', endOverlays(step));
+  const endTree = await makeTree(REPO, `verify-${step.slug}-end`, endOverlays(step));
+  const end = await runChecks(step, { tree: endTree, echo: false, stopOnFailure: false });
   proof.solutionPasses = passed(step, end);
   proof.seconds.end = sum(end);
   if (!proof.solutionPasses) {
@@ -99,22 +126,26 @@ export async function proveStep(step: Step, steps: Step[], log: (line: string) =
         .slice(0, 3000)}`,
     );
   }
+  proof.problems.push(...typeErrors(endTree).map((e) => `the end: ${e}`));
 
   for (const variant of loadVariants(step)) {
     log(`step ${step.id}: grading variant ${variant.name} (must ${variant.expect})`);
     const tree = await makeTree(REPO, `verify-${step.slug}-${variant.name}`, endOverlays(step));
     await applyVariant(tree, variant);
     const runs = await runChecks(step, { tree, echo: false, stopOnFailure: false });
-    const ok = passed(step, runs) === (variant.expect === 'pass');
+    const output = runs.map((r) => r.output).join('\n');
+    // A known-wrong variant must fail for its own reason, not for any reason.
+    const ok =
+      variant.expect === 'pass'
+        ? passed(step, runs)
+        : !passed(step, runs) && new RegExp(variant.expectMessage ?? '.').test(output) && !output.includes(UNEXPECTED);
     proof.variants.push({ name: variant.name, expected: variant.expect, ok });
     if (!ok) {
-      proof.problems.push(
-        `variant ${variant.name} (${variant.why}) should ${variant.expect}:\n${runs
-          .map((r) => r.output)
-          .join('\n')
-          .slice(0, 2000)}`,
-      );
+      const what = variant.expect === 'pass' ? 'pass' : `fail with /${variant.expectMessage ?? '.'}/`;
+      proof.problems.push(`variant ${variant.name} (${variant.why}) should ${what}:\n${output.slice(0, 2000)}`);
     }
+    const typing = typeErrors(tree);
+    if (variant.expect === 'pass') proof.problems.push(...typing.map((e) => `variant ${variant.name}: ${e}`));
   }
   return proof;
 }

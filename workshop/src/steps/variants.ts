@@ -16,6 +16,8 @@ export interface Variant {
   /** pass: a correct solution written another way; fail: a known mistake. */
   expect: 'pass' | 'fail';
   why: string;
+  /** For a known-wrong variant: a pattern its failure message must match (it fails for its own reason). */
+  expectMessage?: string;
   edits: VariantEdit[];
 }
 

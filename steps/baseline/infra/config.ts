@@ -1,0 +1,80 @@
+/**
+ * The stack's configuration, typed. Pulumi.yaml describes each key and its
+ * default for the CLI; the same defaults are repeated here so that the
+ * program also runs where Pulumi.yaml is not read (unit tests under mocks).
+ * A test keeps the two in step.
+ */
+import * as pulumi from '@pulumi/pulumi';
+
+export const TRANSPORTS = ['redis', 'nats', 'jetstream'] as const;
+/** jetstream is NATS too (the broker always runs with -js): the services decide how they consume. */
+export type TransportChoice = (typeof TRANSPORTS)[number];
+
+export interface Replicas {
+  gateway: number;
+  user: number;
+  mail: number;
+  push: number;
+}
+
+export interface WorkshopConfig {
+  transport: TransportChoice;
+  /** Step 5: Redis beside NATS, as the consumers' idempotency store. */
+  idempotencyStore: boolean;
+  replicas: Replicas;
+  /** Host ports, all published on 127.0.0.1 only. */
+  ports: { gateway: number; mailDev: number; pushSink: number };
+  images: { base: string; redis: string; nats: string; mailDev: string };
+  namePrefix: string;
+}
+
+export const DEFAULTS: WorkshopConfig = {
+  transport: 'redis',
+  idempotencyStore: false,
+  replicas: { gateway: 1, user: 1, mail: 1, push: 1 },
+  ports: { gateway: 3000, mailDev: 1080, pushSink: 8080 },
+  images: {
+    base: 'node:24-bookworm-slim',
+    redis: 'redis:7.4-alpine',
+    nats: 'nats:2.10-alpine',
+    mailDev: 'maildev/maildev:2.2.1',
+  },
+  namePrefix: 'workshop',
+};
+
+export function readConfig(): WorkshopConfig {
+  const config = new pulumi.Config();
+  const replicas = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 9 }) ?? fallback;
+  const port = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 65535 }) ?? fallback;
+  const image = (key: string, fallback: string) => config.get(key, { minLength: 1 }) ?? fallback;
+  const d = DEFAULTS;
+  return {
+    transport: config.get<TransportChoice>('transport', { allowedValues: [...TRANSPORTS] }) ?? d.transport,
+    idempotencyStore: config.getBoolean('idempotencyStore') ?? d.idempotencyStore,
+    replicas: {
+      gateway: replicas('gatewayReplicas', d.replicas.gateway),
+      user: replicas('userReplicas', d.replicas.user),
+      mail: d.replicas.mail, // TODO: read mailReplicas from the stack config, as gatewayReplicas is
+      push: d.replicas.push, // TODO: and pushReplicas
+    },
+    ports: {
+      gateway: port('gatewayPort', d.ports.gateway),
+      mailDev: port('mailDevPort', d.ports.mailDev),
+      pushSink: port('pushSinkPort', d.ports.pushSink),
+    },
+    images: {
+      base: image('baseImage', d.images.base),
+      redis: image('redisImage', d.images.redis),
+      nats: image('natsImage', d.images.nats),
+      mailDev: image('mailDevImage', d.images.mailDev),
+    },
+    namePrefix: config.get('namePrefix', { pattern: /^[a-z0-9][a-z0-9_.-]*$/ }) ?? d.namePrefix,
+  };
+}
+
+/** The brokers a configuration starts: its transport's, plus Redis as the idempotency store. */
+export function brokersFor(config: Pick<WorkshopConfig, 'transport' | 'idempotencyStore'>): ('redis' | 'nats')[] {
+  const transport = 'redis' as 'redis' | 'nats'; // Redis pub/sub, whatever the config says, until step 3.
+  if (config.idempotencyStore && transport === 'nats') return ['nats', 'redis'];
+  return [transport];
+}

@@ -1,0 +1,99 @@
+/**
+ * The workshop's system as Docker containers: one network; the broker(s);
+ * MailDev and the push sink; the four NestJS services, each N replicas.
+ * This file only reads the configuration and wires the components.
+ */
+import * as docker from '@pulumi/docker';
+import * as pulumi from '@pulumi/pulumi';
+import { Broker } from './components/broker';
+import { MailDev } from './components/maildev';
+import { NestService } from './components/nest-service';
+import { PushSink } from './components/push-sink';
+import { ServiceImage } from './components/service-image';
+import { brokersFor, readConfig } from './config';
+
+const config = readConfig();
+const { namePrefix } = config;
+
+// One network: every container reaches the others by their aliases.
+const network = new docker.Network('network', {
+  name: `${namePrefix}-net`,
+  labels: [{ label: 'workshop.stack', value: pulumi.getStack() }],
+});
+const networkName = network.name;
+
+// The broker(s): Redis for transport=redis, NATS (JetStream on) for nats and
+// jetstream, and Redis beside NATS when idempotencyStore is on (step 5).
+const brokers = brokersFor(config).map(
+  (kind) =>
+    new Broker(kind, {
+      kind,
+      image: kind === 'redis' ? config.images.redis : config.images.nats,
+      networkName,
+      namePrefix,
+    }),
+);
+// REDIS_URL and/or NATS_URL, the same for every service.
+const brokerEnv: Record<string, string> = Object.fromEntries(brokers.map((b) => [b.envName, b.url]));
+
+// Where the emails and pushes land.
+const mailDev = new MailDev('maildev', {
+  image: config.images.mailDev,
+  networkName,
+  hostPort: config.ports.mailDev,
+  namePrefix,
+});
+
+const imageOf = (service: string) =>
+  new ServiceImage(service, { service, baseImage: config.images.base, namePrefix }).ref;
+
+const pushSink = new PushSink('push-sink', {
+  image: imageOf('push-sink'),
+  networkName,
+  hostPort: config.ports.pushSink,
+  namePrefix,
+});
+
+// The four services.
+const gateway = new NestService('gateway', {
+  service: 'gateway',
+  replicas: config.replicas.gateway,
+  image: imageOf('gateway'),
+  networkName,
+  env: brokerEnv,
+  http: { port: 3000, hostPort: config.ports.gateway, healthPath: '/health' },
+  namePrefix,
+});
+const user = new NestService('user', {
+  service: 'user',
+  replicas: config.replicas.user,
+  image: imageOf('user'),
+  networkName,
+  env: brokerEnv,
+  namePrefix,
+});
+const mail = new NestService('mail', {
+  service: 'mail',
+  replicas: config.replicas.mail,
+  image: imageOf('mail'),
+  networkName,
+  env: brokerEnv, // TODO: the mail service sends its emails to MailDev: add SMTP_URL (mailDev.smtpUrl)
+  namePrefix,
+});
+const push = new NestService('push', {
+  service: 'push',
+  replicas: config.replicas.push,
+  image: imageOf('push'),
+  networkName,
+  env: brokerEnv, // TODO: the push service posts to the push sink: add PUSH_SINK_URL (pushSink.url)
+  namePrefix,
+});
+
+export const gatewayUrl = gateway.urls[0];
+export const mailDevUrl = mailDev.url;
+export const pushSinkUrl = pushSink.hostUrl;
+export const transport = config.transport;
+/** Replica id -> Docker container name, to stop, kill or restart one (`docker kill workshop-mail-2`). */
+export const containers = Object.fromEntries(
+  [gateway, user, mail, push].flatMap((s) => s.containers.map((c, i) => [s.replicaIds[i], c.name])),
+);

@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { ClientsModule, Transport } from '@nestjs/microservices';
+import { redisConnection } from '../../../shared/src/transports.js';
+import { UsersController } from './users.controller.js';
+import { USER_SERVICE } from './users.constants.js';
+
+@Module({
+  imports: [
+    ClientsModule.registerAsync([
+      {
+        name: USER_SERVICE,
+        // A factory, so REDIS_URL is read (and validated) when the app starts.
+        useFactory: () => ({
+          transport: Transport.REDIS,
+          options: redisConnection(),
+        }),
+      },
+    ]),
+  ],
+  controllers: [UsersController],
+})
+export class UsersModule {}

@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
+import { redisConnection } from '../../shared/src/transports.js';
+import { announceReady, replicaId, run } from '../../shared/src/replica.js';
+import { MailModule } from './mail.module.js';
+
+run(async () => {
+  replicaId();
+  const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
+    abortOnError: false, // a start-up error reaches run(), which prints one line
+    transport: Transport.REDIS,
+    options: redisConnection(),
+  });
+  app.enableShutdownHooks();
+  await app.listen();
+  announceReady('mail service listening');
+});

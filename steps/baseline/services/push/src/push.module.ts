@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { requireUrl } from '../../shared/src/env.js';
+import { PushController } from './push.controller.js';
+import { PUSH_PROVIDER_URL } from './push.constants.js';
+import { PushService } from './push.service.js';
+
+@Module({
+  controllers: [PushController],
+  providers: [
+    PushService,
+    { provide: PUSH_PROVIDER_URL, useFactory: () => requireUrl('PUSH_SINK_URL', ['http:', 'https:']) },
+  ],
+})
+export class PushModule {}

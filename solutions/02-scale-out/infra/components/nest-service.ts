@@ -35,7 +35,8 @@ export class NestService extends pulumi.ComponentResource {
     const healthcheck = http ? httpHealthcheck(http.port, http.healthPath) : connectedHealthcheck(brokerPort(env));
 
     // One container per replica, each knowing its own id.
-    for (let i = 0; i < args.replicas; i++) {
+    const replicas = args.replicas; // from the stack config (mailReplicas, pushReplicas...)
+    for (let i = 0; i < replicas; i++) {
       const replicaId = `${args.service}-${i + 1}`;
       const container = new docker.Container(
         replicaId,

@@ -54,6 +54,7 @@ export function readConfig(): WorkshopConfig {
     replicas: {
       gateway: replicas('gatewayReplicas', d.replicas.gateway),
       user: replicas('userReplicas', d.replicas.user),
+      // From the stack config (pulumi config set mailReplicas 2), like the others.
       mail: replicas('mailReplicas', d.replicas.mail),
       push: replicas('pushReplicas', d.replicas.push),
     },

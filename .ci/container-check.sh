@@ -38,6 +38,7 @@ trap finish EXIT
 if ! command -v dockerd >/dev/null 2>&1; then
   echo "--- installing docker.io"
   export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
   apt-get install -y -qq --no-install-recommends docker.io >/dev/null
 fi
 

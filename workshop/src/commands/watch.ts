@@ -36,7 +36,7 @@ export async function watchCommand(stepArg: string | undefined, poll: boolean): 
     running = true;
     console.clear();
     await testCommand(stepArg).catch((error: Error) => console.error(error.message));
-    console.log('\nWatching services/ and infra/ for changes (Ctrl-C to stop)...');
+    console.log(`\nWatching ${CODE_DIRS.join('/, ')}/ for changes (Ctrl-C to stop)...`);
     running = false;
     if (again) {
       again = false;
@@ -50,24 +50,10 @@ export async function watchCommand(stepArg: string | undefined, poll: boolean): 
     timer = setTimeout(() => void grade(), DEBOUNCE_MS);
   };
 
-  const watchers: FSWatcher[] = [];
-  if (!poll) {
-    try {
-      for (const dir of CODE_DIRS) {
-        watchers.push(
-          watch(join(REPO, dir), { recursive: true }, (_event, file) => {
-            if (file && !/(^|[\\/])(node_modules|\.build)([\\/]|$)/.test(file)) changed();
-          }),
-        );
-      }
-    } catch (error) {
-      console.log(`File watching is not available here (${(error as Error).message}): polling every ${POLL_MS} ms.`);
-      watchers.forEach((w) => w.close());
-      watchers.length = 0;
-      poll = true;
-    }
-  }
-  if (poll) {
+  let polling = false;
+  const startPolling = async () => {
+    if (polling) return;
+    polling = true;
     let last = await fingerprint();
     setInterval(async () => {
       const now = await fingerprint();
@@ -76,7 +62,31 @@ export async function watchCommand(stepArg: string | undefined, poll: boolean): 
         changed();
       }
     }, POLL_MS);
+  };
+
+  const watchers: FSWatcher[] = [];
+  if (!poll) {
+    try {
+      for (const dir of CODE_DIRS) {
+        const watcher = watch(join(REPO, dir), { recursive: true }, (_event, file) => {
+          if (file && !/(^|[\\/])(node_modules|\.build)([\\/]|$)/.test(file)) changed();
+        });
+        // Watching can also fail later (e.g. too many inotify watches): poll from then on.
+        watcher.on('error', (error) => {
+          console.log(`File watching stopped (${error.message}): polling every ${POLL_MS} ms.`);
+          watchers.forEach((w) => w.close());
+          void startPolling();
+        });
+        watchers.push(watcher);
+      }
+    } catch (error) {
+      console.log(`File watching is not available here (${(error as Error).message}): polling every ${POLL_MS} ms.`);
+      watchers.forEach((w) => w.close());
+      watchers.length = 0;
+      poll = true;
+    }
   }
+  if (poll) void startPolling();
   await grade();
   return new Promise(() => undefined); // until Ctrl-C
 }

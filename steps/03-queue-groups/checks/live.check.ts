@@ -27,7 +27,12 @@ afterAll(() => system?.stop());
 const local = gradingTarget() === 'local' ? test : test.skip;
 
 local('mail and push each listen in a queue group of their own', async () => {
-  const subs = await natsSubscriptions(system.backing.endpoints.natsMonitorUrl!, USER_CREATED);
+  const monitor = system.backing.endpoints.natsMonitorUrl;
+  check(
+    monitor,
+    'The system runs without NATS: with transport=nats, your Pulumi program must start NATS and give every service NATS_URL (see the infra check).',
+  );
+  const subs = await natsSubscriptions(monitor, USER_CREATED);
   const loners = subs.filter((s) => s.queue === '').length;
   check(
     loners === 0,

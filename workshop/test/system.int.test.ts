@@ -122,15 +122,26 @@ describe('bad input to the gateway', () => {
   });
   afterAll(() => gatewayFleet.stop());
 
-  async function post(body: string): Promise<{ status: number; message: string }> {
+  async function post(body: string, contentType = 'application/json'): Promise<{ status: number; message: string }> {
     const response = await fetch(`${gatewayUrl}/users`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': contentType },
       body,
     });
     const json = (await response.json()) as { message: string | string[] };
     return { status: response.status, message: [json.message].flat().join('; ') };
   }
+
+  test('a body that is not JSON: 415 saying what to send, and the next valid request works', async () => {
+    const answer = await post('email=a@b.co&name=Ann', 'application/x-www-form-urlencoded');
+    expect(answer.status).toBe(415);
+    expect(answer.message).toMatch(/Content-Type: application\/json/);
+    expect((await createUser(gatewayUrl, 'form@example.com', 'Form')).email).toBe('form@example.com');
+  });
+
+  test('spaces around a name are dropped', async () => {
+    expect((await createUser(gatewayUrl, 'trim@example.com', '  Ann  ')).name).toBe('Ann');
+  });
 
   test.each([
     ['malformed JSON', '{"email": "a@b.co", "name": ', 400, /JSON/i],
@@ -146,8 +157,9 @@ describe('bad input to the gateway', () => {
     ],
     ['not an object', JSON.stringify(['a@b.co']), 400, /email|name/],
     ['oversized body', JSON.stringify({ email: 'a@b.co', name: 'x'.repeat(20_000) }), 413, /too large/i],
+    ['a name of spaces only', JSON.stringify({ email: 'a@b.co', name: '   ' }), 400, /name must be 1 to 100/],
   ])('%s', async (_case, body, status, message) => {
-    const answer = await post(body);
+    const answer = await post(body as string);
     expect(answer.status).toBe(status);
     expect(answer.message).toMatch(message);
     // The gateway is still up and the next valid request goes through.

@@ -5,6 +5,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { optionalString, requirePort } from '../../shared/src/env.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { AppModule } from './app.module.js';
+import { requireJson } from './users/require-json.middleware.js';
 
 /** A user is two short strings: anything bigger than this is not a user. */
 const MAX_BODY = '10kb';
@@ -16,12 +17,14 @@ run(async () => {
     bodyParser: false,
     abortOnError: false,
   });
+  app.use('/users', requireJson);
   app.useBodyParser('json', { limit: MAX_BODY });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,
       forbidNonWhitelisted: true, // unknown fields are a 400, not silently dropped
       forbidUnknownValues: true,
+      transform: true, // the handler gets the DTO as validated (names trimmed)
     }),
   );
   app.enableShutdownHooks();

@@ -1,3 +1,4 @@
+import { Transform } from 'class-transformer';
 import { IsEmail, IsString, Length } from 'class-validator';
 import type { CreateUserCommand } from '../../../shared/src/events.js';
 
@@ -6,6 +7,8 @@ export class CreateUserDto implements CreateUserCommand {
   @IsEmail({}, { message: 'email must be a valid email address' })
   email: string;
 
+  // "   " is no name: spaces around it are dropped before the length is checked.
+  @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'name must be a string' })
   @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
   name: string;

@@ -9,9 +9,9 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.NATS, // TODO: a JetStream durable consumer instead (strategy: new JetStreamServer(...))
+    transport: Transport.NATS, // TODO: consume from the JetStream stream instead (services/shared/src/jetstream has a server strategy)
     // A queue group: each event goes to ONE replica of this service, and still to every service.
-    options: { servers: natsServers(), queue: 'mail' }, // TODO: the stream USER_EVENTS_STREAM, durable 'mail' shared by the replicas
+    options: { servers: natsServers(), queue: 'mail' }, // TODO: which stream, and one durable consumer of the mail service's own, shared by its replicas
   });
   app.enableShutdownHooks();
   await app.listen();

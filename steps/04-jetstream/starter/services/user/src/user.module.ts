@@ -11,8 +11,8 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          transport: Transport.NATS, // TODO: publish to the stream: customClass: JetStreamClient
-          options: { servers: natsServers() }, // TODO: and the stream it publishes to (USER_EVENTS_STREAM)
+          transport: Transport.NATS, // TODO: publish into the stream, so the event is stored (services/shared/src/jetstream has a client)
+          options: { servers: natsServers() }, // TODO: and which stream it publishes to
         }),
       },
     ]),

@@ -7,7 +7,7 @@ import { MailService } from './mail.service.js';
 export class MailController {
   constructor(private readonly mail: MailService) {}
 
-  @EventPattern(USER_CREATED) // TODO: handle each eventId once: @UseInterceptors(IdempotentConsumer)
+  @EventPattern(USER_CREATED) // TODO: skip an event this service already handled (services/shared/src/idempotency can wrap a handler)
   onUserCreated(@Payload() event: UserCreatedEvent): Promise<void> {
     return this.mail.sendWelcome(event);
   }

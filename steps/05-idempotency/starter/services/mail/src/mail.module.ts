@@ -6,7 +6,7 @@ import { SMTP_TRANSPORT } from './mail.constants.js';
 import { MailService } from './mail.service.js';
 
 @Module({
-  imports: [], // TODO: IdempotencyModule.forConsumer('mail'): the store that remembers handled events
+  imports: [], // TODO: a record of the events mail handled (services/shared/src/idempotency), apart from the other service's
   controllers: [MailController],
   providers: [
     MailService,

@@ -7,7 +7,7 @@ import { PushService } from './push.service.js';
 export class PushController {
   constructor(private readonly push: PushService) {}
 
-  @EventPattern(USER_CREATED) // TODO: handle each eventId once: @UseInterceptors(IdempotentConsumer)
+  @EventPattern(USER_CREATED) // TODO: skip an event this service already handled (services/shared/src/idempotency can wrap a handler)
   onUserCreated(@Payload() event: UserCreatedEvent): Promise<void> {
     return this.push.notify(event);
   }

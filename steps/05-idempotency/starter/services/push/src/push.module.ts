@@ -5,7 +5,7 @@ import { PUSH_PROVIDER_URL } from './push.constants.js';
 import { PushService } from './push.service.js';
 
 @Module({
-  imports: [], // TODO: IdempotencyModule.forConsumer('push'): the store that remembers handled events
+  imports: [], // TODO: a record of the events push handled (services/shared/src/idempotency), apart from the other service's
   controllers: [PushController],
   providers: [
     PushService,

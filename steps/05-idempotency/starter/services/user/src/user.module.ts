@@ -14,7 +14,7 @@ import { UsersService } from './users.service.js';
         useFactory: () => ({
           // A JetStream publish: emit() completes once the stream has stored the event.
           customClass: JetStreamClient,
-          options: { servers: natsServers(), stream: USER_EVENTS_STREAM }, // TODO: msgId: the event's id, sent as Nats-Msg-Id
+          options: { servers: natsServers(), stream: USER_EVENTS_STREAM }, // TODO: give each publish the event's id as its Nats-Msg-Id, so the stream drops a re-published copy
         }),
       },
     ]),

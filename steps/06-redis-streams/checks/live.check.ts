@@ -1,7 +1,7 @@
 /**
- * Step 6 (bonus), live: on Redis alone, 200 users while mail-1 crashes after
- * an email and before its XACK (and stays down): a live consumer claims its
- * pending entries, and each user gets exactly one email and one push.
+ * Step 6 (bonus), live: on Redis alone, 200 users while mail-1 and push-1
+ * crash after a send and before its XACK (and stay down): a live consumer
+ * claims their pending entries, and each user gets exactly one email and one push.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,37 +10,44 @@ import { check } from '../../../workshop/src/grading/expect';
 import { deliveredTwice, isRunning, onceEach } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
+import type { DeclaredReplica } from '../../../workshop/src/runtime/topology';
 import { waitFor } from '../../../workshop/src/runtime/wait';
 import { describeReplicas } from '../../../workshop/src/sinks';
 import { createUsers, settle } from '../../../workshop/src/traffic';
 
 const USERS = 200;
+const CRASHING = ['mail-1', 'push-1'];
 let system: LiveSystem;
 let chaosDir: string;
 
 beforeAll(async () => {
   chaosDir = await mkdtemp(join(tmpdir(), 'workshop-chaos-'));
   const topology = await plannedTopology({ transport: 'redis', mailReplicas: 2, pushReplicas: 2 });
-  // mail-1 crashes once, right after its 5th email and before the XACK, one email at a time so
-  // that no other email is half-sent when it dies. A dead consumer's entries are claimable after 1 s.
-  const mail = (topology.declared?.mail ?? []).map((r) =>
-    r.id === 'mail-1'
+  // mail-1 and push-1 each crash once, right after their 5th send and before the XACK, one event
+  // at a time so that nothing else is half-done when they die. A dead consumer's entries are
+  // claimable after 1 s.
+  const crashing = (r: DeclaredReplica): DeclaredReplica =>
+    CRASHING.includes(r.id)
       ? {
           ...r,
           env: {
             ...r.env,
             CHAOS_CRASH_AFTER_SEND: '5',
-            CHAOS_CRASH_REPLICAS: 'mail-1',
+            CHAOS_CRASH_REPLICAS: CRASHING.join(','),
             CHAOS_STATE_DIR: chaosDir,
             REDIS_STREAMS_CONCURRENCY: '1',
           },
         }
-      : r,
-  );
+      : r;
+  const declared = {
+    ...topology.declared,
+    mail: (topology.declared?.mail ?? []).map(crashing),
+    push: (topology.declared?.push ?? []).map(crashing),
+  };
   system = await startSystem(
     {
       ...topology,
-      declared: { ...topology.declared, mail },
+      declared,
       env: { mail: { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' }, push: { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' } },
       waitForSubscriptions: false, // consumers may pull from a stream: wait on whatever they use
     },
@@ -54,13 +61,16 @@ afterAll(async () => {
   await rm(chaosDir, { recursive: true, force: true });
 });
 
-test(`${USERS} users, mail-1 crashes after an email and before its ack: exactly one email and one push each`, async () => {
+test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: exactly one email and one push each`, async () => {
   const users = await createUsers(system.gatewayUrl, USERS);
-  await waitFor(() => !isRunning(system.fleet, 'mail-1'), { what: 'mail-1 to crash', timeoutMs: 10_000 }).catch(
+  await waitFor(() => CRASHING.every((id) => !isRunning(system.fleet, id)), {
+    what: 'mail-1 and push-1 to crash',
+    timeoutMs: 10_000,
+  }).catch(
     () => undefined, // pub/sub has no fault hook: graded all the same
   );
   const mail = await settle(() => system.backing.mail.deliveries(), USERS, { quietMs: 2_500 });
-  const push = await settle(() => system.backing.push.deliveries(), USERS, { quietMs: 1_000 });
+  const push = await settle(() => system.backing.push.deliveries(), USERS, { quietMs: 2_500 });
   const advice =
     'Publish user.created with XADD, give each service one consumer group (XREADGROUP) shared by its replicas, ' +
     "XACK after the work, claim a dead consumer's pending entries (XAUTOCLAIM), and skip entries already handled (idempotency).";

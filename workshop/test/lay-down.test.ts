@@ -1,4 +1,4 @@
-import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { layDown } from '../src/steps/lay-down';
@@ -11,10 +11,17 @@ async function put(root: string, file: string, text: string): Promise<void> {
 describe('layDown', () => {
   let root: string;
   let overlay: string;
+  const made: string[] = [];
+  const scratch = async (name: string) => {
+    const dir = await mkdtemp(join(tmpdir(), `lay-down-${name}-`));
+    made.push(dir);
+    return dir;
+  };
   beforeEach(async () => {
-    root = await mkdtemp(join(tmpdir(), 'lay-down-root-'));
-    overlay = await mkdtemp(join(tmpdir(), 'lay-down-overlay-'));
+    root = await scratch('root');
+    overlay = await scratch('overlay');
   });
+  afterAll(() => Promise.all(made.map((dir) => rm(dir, { recursive: true, force: true }))));
 
   test('backs up every file it replaces, then writes the overlay', async () => {
     await put(root, 'services/mail/src/main.ts', 'my own work');
@@ -32,7 +39,7 @@ describe('layDown', () => {
 
   test('later overlays win, and unchanged files are neither written nor backed up', async () => {
     await put(root, 'a.ts', 'final');
-    const second = await mkdtemp(join(tmpdir(), 'lay-down-second-'));
+    const second = await scratch('second');
     await put(overlay, 'a.ts', 'first');
     await put(second, 'a.ts', 'final');
 

@@ -155,6 +155,8 @@ describe.each(Object.keys(CONFIGS) as ConfigName[])('%s', (name) => {
   });
 });
 
+afterAll(() => rm(SOLVED, { recursive: true, force: true }));
+
 test('with no config, the program takes the defaults Pulumi.yaml declares (and config.ts repeats)', () => {
   const defaults = plan('redis, 1 replica each');
   expect(defaults.config).toEqual({

@@ -2,8 +2,9 @@
  * Live checks' access to a running system: started here on the local
  * runtime from the tree being graded, and stopped afterwards.
  */
+import { dirname } from 'node:path';
 import { Backing } from '../runtime/backing';
-import { buildServices } from '../runtime/build';
+import { buildServices, pruneOldest } from '../runtime/build';
 import { Fleet } from '../runtime/fleet';
 import { defaultLogDir } from '../runtime/local-runtime';
 import { brokersOf, type Topology } from '../runtime/topology';
@@ -51,6 +52,7 @@ export async function startSystem(topology: Topology, advice: string, options: S
   if (gradingTarget() === 'stack') return stackSystem(options);
   const tree = gradingTree();
   const logDir = defaultLogDir(tree);
+  await pruneOldest(dirname(logDir), 19); // the logs of the last 20 runs are kept
   let buildDir: string;
   try {
     buildDir = await buildServices(tree);

@@ -7,7 +7,7 @@
 import { transformFile, type Options } from '@swc/core';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
 
 const SWC_OPTIONS: Options = {
@@ -66,5 +66,21 @@ export async function buildServices(root: string): Promise<string> {
     await rm(tmpDir, { recursive: true, force: true });
     if (!existsSync(outDir)) throw error; // someone else finished the same build first: fine
   }
+  await pruneOldest(join(servicesDir, '.build'), KEEP_BUILDS);
   return outDir;
+}
+
+/** Builds of sources that changed since: a few are kept (going back and forth), the rest removed. */
+const KEEP_BUILDS = 6;
+
+/** Removes all but the `keep` most recent entries of `dir` (the newest by modification time). */
+export async function pruneOldest(dir: string, keep: number): Promise<void> {
+  const entries = await readdir(dir).catch(() => [] as string[]);
+  const dated = await Promise.all(
+    entries
+      .filter((name) => !name.includes('.tmp-'))
+      .map(async (name) => ({ name, time: (await stat(join(dir, name)).catch(() => undefined))?.mtimeMs ?? 0 })),
+  );
+  const old = dated.sort((a, b) => b.time - a.time).slice(keep);
+  await Promise.all(old.map(({ name }) => rm(join(dir, name), { recursive: true, force: true })));
 }

@@ -3,9 +3,12 @@
  * machine, on free loopback ports. One object to start, drive and stop.
  */
 import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { Backing, type BackingEndpoints } from './backing';
-import { buildServices } from './build';
+import { buildServices, pruneOldest } from './build';
+
+/** The logs of the last runs are kept, older ones removed. */
+const KEEP_LOG_DIRS = 20;
 import { Fleet } from './fleet';
 import { brokersOf, type Topology } from './topology';
 
@@ -29,6 +32,7 @@ export class LocalRuntime {
   ) {}
 
   static async start({ root, topology, logDir = defaultLogDir(root) }: LocalRuntimeOptions): Promise<LocalRuntime> {
+    await pruneOldest(dirname(logDir), KEEP_LOG_DIRS - 1);
     await mkdir(logDir, { recursive: true });
     const buildDir = await buildServices(root);
     const backing = await Backing.start({

@@ -9,9 +9,9 @@ export class MissingToolError extends Error {
 
 const INSTALL_HINTS: Record<string, string> = {
   'redis-server':
-    'install Redis: `sudo apt-get install -y redis-server` (Debian/Ubuntu), `brew install redis` (macOS), or run `npm run workshop -- up` to use Docker instead',
+    'install Redis: `sudo apt-get install -y redis-server` (Debian/Ubuntu), `brew install redis` (macOS): the graders and `workshop local` run it themselves',
   'nats-server':
-    'install NATS: `sudo apt-get install -y nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS), or run `npm run workshop -- up` to use Docker instead',
+    'install NATS: `sudo apt-get install -y nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS): the graders and `workshop local` run it themselves',
   docker: 'install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/',
   pulumi: 'install the Pulumi CLI: `curl -fsSL https://get.pulumi.com | sh` or `brew install pulumi/tap/pulumi`',
 };

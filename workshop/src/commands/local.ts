@@ -4,7 +4,7 @@ import { planToTopology, readPlan } from '../plan';
 import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
 import { freePort } from '../runtime/ports';
-import { packageFile } from '../runtime/tools';
+import { MissingToolError, packageFile } from '../runtime/tools';
 import { topology, type Topology, type Transport } from '../runtime/topology';
 import { REPO } from '../steps/manifest';
 import { ENDPOINTS_FILE } from './measure';
@@ -67,6 +67,7 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   const { topology: chosen, what } = await chooseTopology(options);
   console.log(`Starting ${what}...`);
   const runtime = await LocalRuntime.start({ root: REPO, topology: chosen }).catch((error: Error) => {
+    if (error instanceof MissingToolError) throw error;
     throw new Error(
       `${error.message}\nYour services' code decides which broker they need: from step 3 on, try \`npm run local -- nats\`; ` +
         '`npm run local -- --plan` runs what your Pulumi program declares.',

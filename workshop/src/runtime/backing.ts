@@ -45,7 +45,23 @@ export class Backing {
     this.push = new PushSinkClient(endpoints.pushSinkUrl);
   }
 
-  static async start(options: BackingOptions): Promise<Backing> {
+  /**
+   * Starts them all. A free port can be taken by another process between the
+   * moment it is picked and the moment a server binds it: then the whole
+   * start is tried again on new ports (twice at most).
+   */
+  static async start(options: BackingOptions, attempts = 3): Promise<Backing> {
+    try {
+      return await Backing.startOnce(options);
+    } catch (error) {
+      if (attempts > 1 && /address already in use|EADDRINUSE/i.test((error as Error).message)) {
+        return Backing.start(options, attempts - 1);
+      }
+      throw error;
+    }
+  }
+
+  private static async startOnce(options: BackingOptions): Promise<Backing> {
     // Fail before starting anything when a broker is not installed.
     const redisServer = options.redis ? requireTool('redis-server') : undefined;
     const natsServer = options.nats ? requireTool('nats-server') : undefined;

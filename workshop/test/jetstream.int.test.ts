@@ -19,6 +19,7 @@ import {
   BURST_RATE,
   deliveredTwice,
   everyUserServed,
+  isRunning,
   killMidBurst as killMidBurstOf,
   withoutDelivery,
 } from '../src/grading/bursts';
@@ -110,7 +111,7 @@ const killMidBurst = (f: Fleet, victim: string) => killMidBurstOf(f, emails, vic
 const pushes = () => backing.push.deliveries();
 
 async function waitForExit(f: Fleet, id: string, timeoutMs = 15_000): Promise<void> {
-  await waitFor(() => f.list().find((r) => r.id === id)?.process?.running === false, {
+  await waitFor(() => !isRunning(f, id), {
     what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`,
     timeoutMs,
   });

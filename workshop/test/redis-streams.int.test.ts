@@ -8,6 +8,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, USER_CREATED, type User } from '../../services/shared/src/events';
+import { isRunning, onceEach as onceEachOf } from '../src/grading/bursts';
 import { StreamsProbe, waitForDrained, waitForStreamConsumers } from '../src/redis-streams/probe';
 import { streamsTopology } from '../src/redis-streams/topology';
 import { Backing } from '../src/runtime/backing';
@@ -113,22 +114,13 @@ async function start(buildDir: string, { claimIdleMs, crashMail1After }: Run): P
   return fleet;
 }
 
-function running(id: string): boolean {
-  return fleet!.list().find((r) => r.id === id)?.process?.running ?? false;
-}
-
 async function waitForCrash(id: string): Promise<void> {
-  await waitFor(() => !running(id), { what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`, timeoutMs: 20_000 });
+  await waitFor(() => !isRunning(fleet!, id), { what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`, timeoutMs: 20_000 });
   expect(fleet!.output(id).join('\n')).toMatch(/chaos: crashing after send/);
 }
 
 /** "200 deliveries for 200 users: 0 missing, 0 more than once": one line that says what is wrong. */
-function onceEach(t: Tally, users: User[]): string {
-  const counts = users.map((u) => t.perUser.get(u.id) ?? 0);
-  const missing = counts.filter((c) => c === 0).length;
-  const repeated = counts.filter((c) => c > 1).length;
-  return `${t.total} deliveries for ${users.length} users: ${missing} missing, ${repeated} more than once`;
-}
+const onceEach = (t: Tally, users: User[]) => onceEachOf(t, users, 'deliveries');
 
 function outputOf(ids: string[]): string {
   return ids.map((id) => fleet!.output(id).join('\n')).join('\n');

@@ -11,7 +11,7 @@ import { connect } from '@nats-io/transport-node';
 import { USER_CREATED, type UserCreatedEvent } from '../../../services/shared/src/events';
 import { startBurst } from '../../../workshop/src/chaos';
 import { check } from '../../../workshop/src/grading/expect';
-import { BURST_RATE, deliveredTwice, isRunning, onceEach, restartCrashed } from '../../../workshop/src/grading/bursts';
+import { BURST_RATE, exactlyOnce, isRunning, onceEach, restartCrashed } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { waitFor } from '../../../workshop/src/runtime/wait';
@@ -68,11 +68,11 @@ test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: e
     'Make the consumers idempotent on the eventId (claim it in Redis with SET NX before the work, mark it done after), ' +
     'so a redelivered event is acked without a second email or push.';
   check(
-    mail.total === USERS && deliveredTwice(users, mail).length === 0 && mail.perUser.size === USERS,
+    exactlyOnce(mail, users),
     `${onceEach(mail, users, 'emails')} (per replica: ${describeReplicas(mail.perReplica)}).\n${advice}`,
   );
   check(
-    push.total === USERS && deliveredTwice(users, push).length === 0 && push.perUser.size === USERS,
+    exactlyOnce(push, users),
     `${onceEach(push, users, 'pushes')} (per replica: ${describeReplicas(push.perReplica)}).\n${advice}`,
   );
 });

@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../steps/manifest';
-import { createUser } from '../traffic';
-import { settle } from '../traffic';
+import { createUser, settle } from '../traffic';
 import { MailDevClient, PushSinkClient } from '../sinks';
 
 export const ENDPOINTS_FILE = join(REPO, '.workshop', 'local-endpoints.json');

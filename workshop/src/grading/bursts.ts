@@ -22,6 +22,11 @@ export function deliveredTwice(users: User[], t: Tally): User[] {
   return users.filter((u) => (t.perUser.get(u.id) ?? 0) > 1);
 }
 
+/** Exactly one delivery for each user, and none for anyone else. */
+export function exactlyOnce(t: Tally, users: User[]): boolean {
+  return t.total === users.length && t.perUser.size === users.length && deliveredTwice(users, t).length === 0;
+}
+
 /** "200 emails for 200 users: 0 missing, 0 more than once". */
 export function onceEach(t: Tally, users: User[], what: string): string {
   return `${t.total} ${what} for ${users.length} users: ${withoutDelivery(users, t).length} missing, ${deliveredTwice(users, t).length} more than once`;

@@ -2,11 +2,10 @@
  * Live checks' access to a running system: started here on the local
  * runtime from the tree being graded, and stopped afterwards.
  */
-import { dirname } from 'node:path';
 import { Backing } from '../runtime/backing';
-import { buildServices, pruneOldest } from '../runtime/build';
+import { buildServices } from '../runtime/build';
 import { Fleet } from '../runtime/fleet';
-import { defaultLogDir } from '../runtime/local-runtime';
+import { newLogDir } from '../runtime/local-runtime';
 import { brokersOf, type Topology } from '../runtime/topology';
 import { LatencyProxy } from '../chaos';
 import { GradeError } from './expect';
@@ -51,8 +50,7 @@ export interface LiveSystem {
 export async function startSystem(topology: Topology, advice: string, options: StartOptions = {}): Promise<LiveSystem> {
   if (gradingTarget() === 'stack') return stackSystem(options);
   const tree = gradingTree();
-  const logDir = defaultLogDir(tree);
-  await pruneOldest(dirname(logDir), 19); // the logs of the last 20 runs are kept
+  const logDir = await newLogDir(tree);
   let buildDir: string;
   try {
     buildDir = await buildServices(tree);

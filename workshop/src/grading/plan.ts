@@ -4,7 +4,7 @@
  * wiring rules every step's system must keep.
  */
 import { join } from 'node:path';
-import { planToTopology, readPlan, replicasOf, unresolvedHosts, describe, PlanError } from '../plan';
+import { planToTopology, readPlan, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
 import type { Plan, PlanContainer } from '../plan';
 import type { ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
@@ -91,12 +91,9 @@ export function checkPointsAt(plan: Plan, service: ServiceName, name: string, ro
   for (const c of replicasOf(plan, service)) {
     const value = c.env[name];
     check(value, `${describe(c)} has no ${name} in its env: ${why}`);
-    const host = new URL(value).hostname;
-    const targets = plan.containers.filter(
-      (other) => other.role === role && other.networks.some((n) => n.aliases.includes(host) || other.name === host),
-    );
+    const targets = resolveHost(plan, c, new URL(value).hostname);
     check(
-      targets.length > 0,
+      targets.some((t) => t.role === role),
       `${describe(c)}'s ${name}=${value} should name the ${role} container by its network alias. ${why}`,
     );
   }

@@ -24,6 +24,13 @@ export function defaultLogDir(root: string): string {
   return join(root, '.workshop', 'logs', new Date().toISOString().replace(/[:.]/g, '-'));
 }
 
+/** A log folder for a new run; the oldest runs' folders beside it are removed. */
+export async function newLogDir(root: string): Promise<string> {
+  const logDir = defaultLogDir(root);
+  await pruneOldest(dirname(logDir), KEEP_LOG_DIRS - 1);
+  return logDir;
+}
+
 export class LocalRuntime {
   private constructor(
     readonly backing: Backing,
@@ -31,8 +38,8 @@ export class LocalRuntime {
     readonly logDir: string,
   ) {}
 
-  static async start({ root, topology, logDir = defaultLogDir(root) }: LocalRuntimeOptions): Promise<LocalRuntime> {
-    await pruneOldest(dirname(logDir), KEEP_LOG_DIRS - 1);
+  static async start({ root, topology, logDir }: LocalRuntimeOptions): Promise<LocalRuntime> {
+    logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
     const buildDir = await buildServices(root);
     const backing = await Backing.start({

@@ -18,10 +18,13 @@ class LearnerReporter {
 // eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
 const ANSI_COLOURS = /\u001b\[[0-9;]*m/g;
 
+/** How a failure that is not a grader's own message is flagged (verify looks for it). */
+const UNEXPECTED = 'unexpected error in the check';
+
 /** The grader's own words; anything else is flagged, since it is a bug of the check (or of the code it runs). */
 function explain(message) {
   const expected = /^(GradeError|MissingToolError): /.test(message.trimStart());
-  return expected ? clean(message) : `unexpected error in the check: ${clean(message)}`;
+  return expected ? clean(message) : `${UNEXPECTED}: ${clean(message)}`;
 }
 
 /** Keeps the message, drops stack frames and jest's matcher boilerplate. */
@@ -45,3 +48,4 @@ function indent(text) {
 module.exports = LearnerReporter;
 module.exports.clean = clean;
 module.exports.explain = explain;
+module.exports.UNEXPECTED = UNEXPECTED;

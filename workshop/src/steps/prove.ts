@@ -33,7 +33,8 @@ export interface Proof {
 const sum = (runs: CheckRun[]) => runs.reduce((total, r) => total + r.seconds, 0);
 const passed = (step: Step, runs: CheckRun[]) => runs.length === step.checks.length && runs.every((r) => r.passed);
 /** What the learners' reporter prints for a failure that is not a grader's own message. */
-const UNEXPECTED = 'unexpected error in the check';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { UNEXPECTED } = require('../grading/reporter.cjs') as { UNEXPECTED: string };
 
 /** Static invariants of one step: TODOs, hints, files. */
 export async function checkManifest(step: Step, steps: Step[]): Promise<string[]> {

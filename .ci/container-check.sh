@@ -55,4 +55,4 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 echo "--- container check (node $(node --version))"
-npx tsx workshop/src/infra-commands/container-check.ts "$users"
+npx tsx workshop/src/ci/container-check.ts "$users"

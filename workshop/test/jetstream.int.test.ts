@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, type User } from '../../services/shared/src/events';
 import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
-import { LatencyProxy, deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/chaos';
+import { LatencyProxy, deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/grading/chaos';
 import {
   BURST_RATE,
   deliveredTwice,
@@ -29,9 +29,9 @@ import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
 import { topology, type ServiceName, type Topology } from '../src/runtime/topology';
 import { waitFor } from '../src/runtime/wait';
-import { describeReplicas } from '../src/sinks';
+import { describeReplicas } from '../src/grading/sinks';
 import { makeTree } from '../src/steps/tree';
-import { settle } from '../src/traffic';
+import { settle } from '../src/grading/traffic';
 
 const REPO = join(__dirname, '..', '..');
 const SOLUTIONS = join(REPO, 'solutions');

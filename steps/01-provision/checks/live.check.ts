@@ -5,7 +5,7 @@
 import { checkEqual } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { createUser, settle } from '../../../workshop/src/traffic';
+import { createUser, settle } from '../../../workshop/src/grading/traffic';
 
 let system: LiveSystem;
 

@@ -7,8 +7,8 @@ import { gradingTree } from '../../../workshop/src/grading/context';
 import { check, checkEqual, GradeError } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUser, settle } from '../../../workshop/src/traffic';
+import { describeReplicas } from '../../../workshop/src/grading/sinks';
+import { createUser, settle } from '../../../workshop/src/grading/traffic';
 
 type Counter = (mailDevUrl: string, pushSinkUrl: string) => Promise<Record<string, { emails: number; pushes: number }>>;
 

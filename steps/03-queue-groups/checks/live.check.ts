@@ -8,8 +8,8 @@ import { check, checkEqual } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { natsSubscriptions } from '../../../workshop/src/runtime/subscriptions';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUsers, settle } from '../../../workshop/src/traffic';
+import { describeReplicas } from '../../../workshop/src/grading/sinks';
+import { createUsers, settle } from '../../../workshop/src/grading/traffic';
 
 const USERS = 50;
 let system: LiveSystem;

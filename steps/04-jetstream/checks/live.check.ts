@@ -7,8 +7,8 @@ import { check } from '../../../workshop/src/grading/expect';
 import { everyUserServed, killMidBurst, withoutDelivery } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { jetStreamConsumers } from '../../../workshop/src/chaos';
-import { describeReplicas } from '../../../workshop/src/sinks';
+import { jetStreamConsumers } from '../../../workshop/src/grading/chaos';
+import { describeReplicas } from '../../../workshop/src/grading/sinks';
 
 const USERS = 200;
 /** Short, so the killed replica's unacked events come back within the check. */

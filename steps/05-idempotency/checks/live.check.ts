@@ -9,14 +9,14 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
 import { USER_CREATED, type UserCreatedEvent } from '../../../services/shared/src/events';
-import { startBurst } from '../../../workshop/src/chaos';
+import { startBurst } from '../../../workshop/src/grading/chaos';
 import { check } from '../../../workshop/src/grading/expect';
 import { BURST_RATE, exactlyOnce, isRunning, onceEach, restartCrashed } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { waitFor } from '../../../workshop/src/runtime/wait';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { settle } from '../../../workshop/src/traffic';
+import { describeReplicas } from '../../../workshop/src/grading/sinks';
+import { settle } from '../../../workshop/src/grading/traffic';
 
 const USERS = 200;
 const CRASHING = ['mail-1', 'push-1'];

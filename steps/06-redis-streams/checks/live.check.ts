@@ -12,8 +12,8 @@ import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import type { DeclaredReplica } from '../../../workshop/src/runtime/topology';
 import { waitFor } from '../../../workshop/src/runtime/wait';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUsers, settle } from '../../../workshop/src/traffic';
+import { describeReplicas } from '../../../workshop/src/grading/sinks';
+import { createUsers, settle } from '../../../workshop/src/grading/traffic';
 
 const USERS = 200;
 const CRASHING = ['mail-1', 'push-1'];

@@ -7,11 +7,11 @@ import { buildServices } from '../runtime/build';
 import { Fleet } from '../runtime/fleet';
 import { newLogDir } from '../runtime/local-runtime';
 import { brokersOf, type Topology } from '../runtime/topology';
-import { LatencyProxy } from '../chaos';
+import { LatencyProxy } from './chaos';
 import { GradeError } from './expect';
 import { gradingTarget, gradingTree, type Target } from './context';
 import { stackOutputs, stackSinks } from './stack';
-import type { MailDevClient, PushSinkClient } from '../sinks';
+import type { MailDevClient, PushSinkClient } from './sinks';
 import type { BackingEndpoints } from '../runtime/backing';
 import { waitForConsumers } from './consumers';
 

@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEFAULT_STACK, findPulumi, pulumiEnv } from '../infra-commands/pulumi';
+import { DEFAULT_STACK, findPulumi, pulumiEnv } from '../commands/pulumi';
 import { installHint } from '../runtime/tools';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { MailDevClient, PushSinkClient } from './sinks';
 import { GradeError } from './expect';
 
 export interface StackOutputs {

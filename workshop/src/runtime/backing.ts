@@ -5,7 +5,7 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { MailDevClient, PushSinkClient } from '../grading/sinks';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { packageFile, requireTool } from './tools';

@@ -26,7 +26,7 @@ import {
 } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { chaosBeforeAck, chaosDelay } from '../chaos.js';
+import { chaosBeforeAck, chaosDelay } from '../chaos-hooks.js';
 import { JetStreamContext } from './context.js';
 import { decodeEvent } from './codec.js';
 import { ensureStream, type StreamSpec } from './stream.js';

@@ -5,7 +5,7 @@
  * Users go to the gateway; each must get exactly one email (MailDev) and one
  * push (push sink). Everything it created is removed, pass or fail.
  *
- *   npx tsx workshop/src/infra-commands/container-check.ts [users]
+ *   npx tsx workshop/src/ci/container-check.ts [users]
  */
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
@@ -17,9 +17,9 @@ import { SERVICE_NAMES } from '../runtime/topology';
 import { endOverlays, getStep } from '../steps/manifest';
 import { makeTree } from '../steps/tree';
 import { GiveUp, waitFor } from '../runtime/wait';
-import { MailDevClient, PushSinkClient, describeReplicas } from '../sinks';
-import { createUsers, settle } from '../traffic';
-import { DockerEngine, containerSpec } from './docker-engine';
+import { MailDevClient, PushSinkClient, describeReplicas } from '../grading/sinks';
+import { createUsers, settle } from '../grading/traffic';
+import { DockerEngine, containerSpec } from '../runtime/docker-engine';
 import { buildLocalImages, run, type LocalImages } from './local-images';
 
 const CHECK_LABEL = 'workshop.check';

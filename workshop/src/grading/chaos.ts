@@ -6,14 +6,14 @@
  * monitoring port.
  *
  * The replicas' own fault hooks (CHAOS_CRASH_AFTER_SEND, ...) are in
- * services/shared/src/chaos.ts.
+ * services/shared/src/chaos-hooks.ts.
  */
 import { createServer, connect as tcpConnect, type Server, type Socket } from 'node:net';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { connect } from '@nats-io/transport-node';
-import type { User } from '../../services/shared/src/events';
-import { natsSubscriptions } from './runtime/subscriptions';
-import { waitFor } from './runtime/wait';
+import type { User } from '../../../services/shared/src/events';
+import { natsSubscriptions } from '../runtime/subscriptions';
+import { waitFor } from '../runtime/wait';
 import { createUser } from './traffic';
 
 /**

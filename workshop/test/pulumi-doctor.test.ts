@@ -8,9 +8,10 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diagnose, doctor, down, pulumiEnv, up } from '../src/infra-commands';
-import { containerSpec, demuxLogs, nanoseconds } from '../src/infra-commands/docker-engine';
-import { stackPorts } from '../src/infra-commands/doctor';
+import { diagnose, doctor } from '../src/commands/doctor';
+import { down, pulumiEnv, up } from '../src/commands/pulumi';
+import { containerSpec, demuxLogs, nanoseconds } from '../src/runtime/docker-engine';
+import { stackPorts } from '../src/commands/doctor';
 import type { PlanContainer } from '../src/plan';
 
 const REPO = join(__dirname, '..', '..');

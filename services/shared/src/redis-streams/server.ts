@@ -21,7 +21,7 @@ import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { chaosAfterSend, chaosDelay } from '../chaos.js';
+import { chaosAfterSend, chaosDelay } from '../chaos-hooks.js';
 import { ClaimHeldError, IdempotencyStore } from '../idempotency/store.js';
 import {
   IDEMPOTENCY_PREFIX,
@@ -30,7 +30,7 @@ import {
   type RedisStreamsServerOptions,
   type ResolvedServerOptions,
 } from './options.js';
-import { RedisStreamsContext } from './redis-streams.context.js';
+import { RedisStreamsContext } from './context.js';
 import {
   PACKET_FIELD,
   fieldOf,

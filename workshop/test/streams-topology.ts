@@ -3,7 +3,7 @@
  * mail and push replicas that pull from the stream, and an env per replica,
  * so that a check can, say, make mail-1 alone crash or go one event at a time.
  */
-import type { BackingKind, DeclaredReplica, Topology } from '../runtime/topology';
+import type { BackingKind, DeclaredReplica, Topology } from '../src/runtime/topology';
 
 export interface StreamsTopologyOptions {
   mail?: number;

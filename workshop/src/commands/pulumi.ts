@@ -7,7 +7,7 @@ import { spawn, type StdioOptions } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { findOnPath, installHint } from '../runtime/tools';
-import { DockerEngine, dockerSockets } from './docker-engine';
+import { DockerEngine, dockerSockets } from '../runtime/docker-engine';
 
 export const DEFAULT_STACK = 'dev';
 /** Not a secret: the stack holds no secrets; Pulumi only insists on a passphrase for its file backend. */

@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { findOnPath, installHint } from '../runtime/tools';
-import { DockerEngine, dockerSockets } from './docker-engine';
+import { DockerEngine, dockerSockets } from '../runtime/docker-engine';
 import { DEFAULT_STACK, findPulumi, type InfraCommandOptions } from './pulumi';
 
 export interface DoctorItem {

@@ -2,7 +2,7 @@
  * Load for the graders: users POSTed to the gateway, and waits on what
  * arrives in the sinks.
  */
-import type { User } from '../../services/shared/src/events';
+import type { User } from '../../../services/shared/src/events';
 import { tally, type Delivery, type Tally } from './sinks';
 
 export async function createUser(gatewayUrl: string, email: string, name: string): Promise<User> {

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import { USER_CREATE, USER_CREATED, type User } from '../../services/shared/src/events';
 import { isRunning, onceEach as onceEachOf } from '../src/grading/bursts';
 import { StreamsProbe, waitForDrained, waitForStreamConsumers } from '../src/grading/streams-probe';
-import { streamsTopology } from './streams-topology';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology, withEnv } from '../src/runtime/topology';
 import { waitFor } from '../src/runtime/wait';
 import { describeReplicas, type Tally } from '../src/grading/sinks';
 import { makeTree } from '../src/steps/tree';
@@ -63,7 +63,7 @@ beforeAll(async () => {
   [streamsBuild, noGuardBuild, handlerGuardBuild] = await Promise.all(
     [streamsTree, noGuardTree, handlerGuardTree].map((tree) => buildServices(tree)),
   );
-  backing = await Backing.start({ redis: true, nats: false, buildDir: streamsBuild, logDir });
+  backing = await Backing.start({ brokers: ['redis'], buildDir: streamsBuild, logDir });
   probe = await StreamsProbe.connect(backing.endpoints.redisUrl!);
 });
 
@@ -93,18 +93,20 @@ interface Run {
 
 /** 2 mail + 2 push replicas on Redis only, started, and each consumer reading its group. */
 async function start(buildDir: string, { claimIdleMs, crashMail1After }: Run): Promise<Fleet> {
-  const t = streamsTopology({
-    env: { REDIS_STREAMS_CLAIM_IDLE_MS: String(claimIdleMs) },
-    replicaEnv: {
-      'mail-1': {
-        CHAOS_CRASH_AFTER_SEND: String(crashMail1After),
-        CHAOS_STATE_DIR: chaosDir, // once: its restart runs normally
-        // One email at a time, so the crash lands at a known point: that email is out, its XACK
-        // is not, and no other email is half-sent (which could go either way).
-        REDIS_STREAMS_CONCURRENCY: '1',
-      },
+  const claim = { REDIS_STREAMS_CLAIM_IDLE_MS: String(claimIdleMs) };
+  const env = {
+    mail: claim,
+    push: claim,
+    'mail-1': {
+      CHAOS_CRASH_AFTER_SEND: String(crashMail1After),
+      CHAOS_STATE_DIR: chaosDir, // once: its restart runs normally
+      // One email at a time, so the crash lands at a known point: that email is out, its XACK
+      // is not, and no other email is half-sent (which could go either way).
+      REDIS_STREAMS_CONCURRENCY: '1',
     },
-  });
+  };
+  // Consumers pull from the stream: they hold no pub/sub subscription to count (waited on below).
+  const t = { ...withEnv(topology('redis', 2, 2), env), waitForSubscriptions: false };
   fleet = await Fleet.start(t, backing.endpoints, buildDir, logDir);
   await waitForStreamConsumers(probe, {
     stream: USER_CREATED,

@@ -36,7 +36,7 @@ beforeAll(async () => {
     buildServices(natsTree),
     buildServices(pitfallTree),
   ]);
-  backing = await Backing.start({ redis: true, nats: true, buildDir: redisBuild, logDir });
+  backing = await Backing.start({ brokers: ['redis', 'nats'], buildDir: redisBuild, logDir });
 });
 
 afterEach(async () => {

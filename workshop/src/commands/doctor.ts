@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { BROKER_KINDS, BROKERS } from '../runtime/brokers';
 import { findOnPath, installHint } from '../runtime/tools';
 import { DockerEngine, dockerSockets } from '../runtime/docker-engine';
 import { DEFAULT_STACK, findPulumi, type InfraCommandOptions } from './pulumi';
@@ -131,7 +132,7 @@ export async function diagnose(options: InfraCommandOptions = {}): Promise<Docto
     items[items.length - 1].detail += ', not on PATH yet: open a new terminal';
   }
 
-  for (const tool of ['redis-server', 'nats-server']) {
+  for (const tool of BROKER_KINDS.map((kind) => BROKERS[kind].server)) {
     const path = findOnPath(tool, env.PATH ?? '');
     items.push({
       name: tool,

@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { planToTopology, readPlan, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
 import type { Plan, PlanContainer } from '../plan';
+import { BROKER_KINDS } from '../runtime/brokers';
 import type { ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
 import { check, GradeError } from './expect';
@@ -77,7 +78,7 @@ export function checkPublishing(plan: Plan): void {
       );
     }
   }
-  for (const broker of [...byRole(plan, 'redis'), ...byRole(plan, 'nats')]) {
+  for (const broker of BROKER_KINDS.flatMap((kind) => byRole(plan, kind))) {
     const published = broker.ports.filter((p) => p.external !== undefined);
     check(
       published.length === 0,

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { runChecks, type CheckRun } from '../grading/run-checks';
 import {
   baselineDir,
+  checksDir,
   endOverlays,
   loadSteps,
   REPO,
@@ -37,7 +38,7 @@ const passed = (step: Step, runs: CheckRun[]) => runs.length === step.checks.len
 const { UNEXPECTED } = require('../grading/reporter.cjs') as { UNEXPECTED: string };
 
 /** Static invariants of one step: TODOs, hints, files. */
-export async function checkManifest(step: Step, steps: Step[]): Promise<string[]> {
+export async function checkManifest(step: Step): Promise<string[]> {
   const problems: string[] = [];
   if (step.hints.length === 0) problems.push('has no hints');
   for (const hint of step.hints) if (!hint.trim().endsWith('?')) problems.push(`hint is not a question: "${hint}"`);
@@ -60,8 +61,15 @@ export async function checkManifest(step: Step, steps: Step[]): Promise<string[]
   }
   for (const file of starter)
     if (!step.files.includes(file)) problems.push(`starter ${file} is not listed in the manifest`);
-  if (step.base !== undefined && !steps.some((s) => s.id === step.base))
-    problems.push(`base step ${step.base} does not exist`);
+  // A check file the manifest does not list would never run.
+  const checkFiles = (await exists(checksDir(step))) ? await listFiles(checksDir(step)) : [];
+  for (const file of checkFiles.filter((f) => f.endsWith('.check.ts'))) {
+    const kind = file.slice(0, -'.check.ts'.length);
+    if (!(step.checks as string[]).includes(kind))
+      problems.push(
+        `checks/${file} is not in the manifest's "checks" of this step, so it never runs: add "${kind}" or remove the file`,
+      );
+  }
   // The start of step 1 is the baseline with step 1's starter on it: a fresh clone.
   if (step.id === 1) {
     for (const file of starter) {
@@ -96,10 +104,10 @@ function failureProblems(runs: CheckRun[]): string[] {
     .map((r) => `the ${r.kind} checks fail with an unexpected error or no message:\n${r.output.slice(0, 2000)}`);
 }
 
-export async function proveStep(step: Step, steps: Step[], log: (line: string) => void): Promise<Proof> {
+export async function proveStep(step: Step, log: (line: string) => void): Promise<Proof> {
   const proof: Proof = {
     step,
-    problems: await checkManifest(step, steps),
+    problems: await checkManifest(step),
     variants: [],
     seconds: { start: 0, end: 0 },
   };
@@ -155,7 +163,7 @@ export async function proveAll(only: number[], log: (line: string) => void): Pro
   const steps = loadSteps();
   const proofs: Proof[] = [];
   for (const step of steps.filter((s) => only.length === 0 || only.includes(s.id))) {
-    proofs.push(await proveStep(step, steps, log));
+    proofs.push(await proveStep(step, log));
   }
   return proofs;
 }

@@ -4,11 +4,12 @@
  * wiring rules every step's system must keep.
  */
 import { join } from 'node:path';
-import { planToTopology, readPlan, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
+import { planToTopology, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
 import type { Plan, PlanContainer } from '../plan';
 import { BROKER_KINDS } from '../runtime/brokers';
 import type { ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
+import { readPlanCached } from './plan-cache';
 import { check, GradeError } from './expect';
 
 export type StackConfig = Record<string, string | number | boolean>;
@@ -25,7 +26,7 @@ export function gradedPlan(config: StackConfig = {}): Promise<Plan> {
     cache.set(
       key,
       // A stack with no file: the learner's own Pulumi.dev.yaml (set for the step they are on) cannot skew a grade.
-      readPlan(join(gradingTree(), 'infra'), { stack: GRADING_STACK, config }).catch((error: unknown) => {
+      readPlanCached(join(gradingTree(), 'infra'), { stack: GRADING_STACK, config }).catch((error: unknown) => {
         if (error instanceof PlanError) throw new GradeError(error.message);
         throw error;
       }),

@@ -94,16 +94,17 @@ describe('the manifest is checked where it is read', () => {
   });
 
   test('a step after a bonus step must say its base, ids go in order, a base is an earlier step', () => {
-    const bonus = steps.find((s) => s.bonus)!;
-    const next = { ...steps[0], id: steps.length + 1, slug: `${String(steps.length + 1).padStart(2, '0')}-next` };
-    const withNext = { steps: [...raw().steps, next] };
-    expect(steps[steps.length - 1].bonus).toBe(true); // the last step is the bonus: a step 7 must say its base
-    expect(manifestProblems(withNext)).toEqual([
-      `step ${next.id} (${next.slug}) follows a bonus step: say which step it builds on with "base" (e.g. ${bonus.base})`,
+    // The steps up to the (first) bonus step, and a new step after it.
+    const upToBonus = raw().steps.slice(0, steps.findIndex((s) => s.bonus) + 1);
+    const bonus = steps[upToBonus.length - 1];
+    const id = upToBonus.length + 1;
+    const next = { ...steps[0], id, slug: `${String(id).padStart(2, '0')}-next` };
+    expect(manifestProblems({ steps: [...upToBonus, next] })).toEqual([
+      `step ${id} (${next.slug}) follows a bonus step: say which step it builds on with "base" (e.g. ${bonus.base})`,
     ]);
-    expect(manifestProblems({ steps: [...raw().steps, { ...next, base: 5 }] })).toEqual([]);
-    expect(manifestProblems({ steps: [...raw().steps, { ...next, base: next.id }] })).toEqual([
-      `step ${next.id} (${next.slug}): base ${next.id} is not an earlier step`,
+    expect(manifestProblems({ steps: [...upToBonus, { ...next, base: 5 }] })).toEqual([]);
+    expect(manifestProblems({ steps: [...upToBonus, { ...next, base: id }] })).toEqual([
+      `step ${id} (${next.slug}): base ${id} is not an earlier step`,
     ]);
     const swapped = raw();
     swapped.steps[0].id = 2;

@@ -29,7 +29,18 @@ export async function startRedis(name = 'transport-redis'): Promise<Broker> {
     name,
     command: requireTool('redis-server'),
     // DEBUG SLEEP stalls Redis on purpose (a lease outliving a stall): allowed from loopback only.
-    args: ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--enable-debug-command', 'local'],
+    args: [
+      '--port',
+      String(port),
+      '--bind',
+      '127.0.0.1',
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--enable-debug-command',
+      'local',
+    ],
     logFile: join(LOG_DIR, `${name}.log`),
   });
   await redis.waitForLine(/Ready to accept connections/);

@@ -31,7 +31,11 @@ test('18: "done" that fails to record after the side effect is retried, and the 
   const result = await driver.run<{ result: string; done: string | null; log: string[] }>('completeRetried', {
     url: redis.url,
   });
-  expect(result).toEqual({ result: 'ran: true', done: 'done:replica-1', log: [expect.stringMatching(/recorded on try/)] });
+  expect(result).toEqual({
+    result: 'ran: true',
+    done: 'done:replica-1',
+    log: [expect.stringMatching(/recorded on try/)],
+  });
 });
 
 test('19: an unreachable Redis gives one log line, not a stack trace per reconnect', async () => {

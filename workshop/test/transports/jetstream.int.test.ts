@@ -65,6 +65,6 @@ test('15: an existing work-queue stream is warned about', async () => {
   expect(warnings.length).toBe(1);
 });
 
-test('16: the connection closing under a running handler throws nothing uncaught', async () => {
+test('16: the connection closing under a running handler is logged once, and nothing throws', async () => {
   expect(await run('closedConnection')).toEqual({ uncaught: [], closedLog: 1 });
 });

@@ -2,7 +2,11 @@
 import { AckPolicy, RetentionPolicy, jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { connect, nanos, type NatsConnection } from '@nats-io/transport-node';
 import { lastValueFrom } from 'rxjs';
-import { JetStreamClient, JetStreamServer, type JetStreamServerOptions } from '../../../../services/shared/src/jetstream/index.js';
+import {
+  JetStreamClient,
+  JetStreamServer,
+  type JetStreamServerOptions,
+} from '../../../../services/shared/src/jetstream/index.js';
 import { listen, logged, recorder, waitFor } from './common';
 
 type Args = Record<string, unknown> & { url: string; monitorUrl: string };
@@ -66,7 +70,11 @@ export async function durableDrift({ url }: Args) {
     const server = await startServer(url, name, recorder().handler, { ackWaitMs: 600, maxDeliver: 3 });
     const info = await jsm.consumers.info(spec(name).name, 'd');
     await server.close();
-    return { ackWaitMs: info.config.ack_wait / 1e6, maxDeliver: info.config.max_deliver, drift: logged(/differs/) };
+    return {
+      ackWaitMs: (info.config.ack_wait ?? 0) / 1e6,
+      maxDeliver: info.config.max_deliver,
+      drift: logged(/differs/),
+    };
   });
 }
 
@@ -106,7 +114,7 @@ export async function poisonTerminated({ url }: Args) {
     const deadLetters: { seq: string | undefined; reason: string | undefined }[] = [];
     const sub = nc.subscribe(`S_${name}.dead-letter.d`, {
       callback: (_error, msg) =>
-        deadLetters.push({
+        void deadLetters.push({
           seq: msg.headers?.get('Workshop-Stream-Seq'),
           reason: msg.headers?.get('Workshop-Dead-Letter-Reason'),
         }),
@@ -130,7 +138,11 @@ export async function handlerDeadline({ url }: Args) {
   return withNats(url, async (_nc, jsm) => {
     // The first run hangs (a stuck SMTP send); the redelivery works.
     const r = recorder((run) => (run === 1 ? new Promise(() => undefined) : Promise.resolve()));
-    const server = await startServer(url, name, r.handler, { handlerTimeoutMs: 500, ackWaitMs: 2_000, nakDelayMs: 100 });
+    const server = await startServer(url, name, r.handler, {
+      handlerTimeoutMs: 500,
+      ackWaitMs: 2_000,
+      nakDelayMs: 100,
+    });
     await publish(url, name);
     await waitFor(() => r.runs.length === 2 && settled(jsm, name), {
       what: 'the stuck event redelivered and acked',
@@ -147,7 +159,7 @@ export async function msgIdAlways({ url }: Args) {
   return withNats(url, async (_nc, jsm) => {
     await publish(url, name, 2);
     const ids = await Promise.all(
-      [1, 2].map(async (seq) => (await jsm.streams.getMessage(spec(name).name, { seq })).header.get('Nats-Msg-Id')),
+      [1, 2].map(async (seq) => (await jsm.streams.getMessage(spec(name).name, { seq }))?.header.get('Nats-Msg-Id')),
     );
     return { ids };
   });
@@ -158,7 +170,8 @@ export async function failedConnectCloses({ url, monitorUrl }: Args) {
   const name = 'f14';
   return withNats(url, async (_nc, jsm) => {
     await jsm.streams.add({ name: `S_${name}`, subjects: ['elsewhere'] }); // does not capture f14.event
-    const connections = async () => ((await (await fetch(`${monitorUrl}/connz`)).json()) as { num_connections: number }).num_connections;
+    const connections = async () =>
+      ((await (await fetch(`${monitorUrl}/connz`)).json()) as { num_connections: number }).num_connections;
     const before = await connections();
     const client = new JetStreamClient({ servers: [url], stream: spec(name) });
     const errors: string[] = [];

@@ -114,8 +114,8 @@ export async function beforeGroupExists({ url }: Args) {
 export async function slowHandlerRunsOnce({ url }: Args) {
   const stream = 'f4';
   return withRedis(url, async (redis) => {
-    const r = recorder(() => delay(1_200));
-    const options = { claimIdleMs: 300, claimIntervalMs: 100 };
+    const r = recorder(() => delay(2_000));
+    const options = { claimIdleMs: 600, claimIntervalMs: 100 };
     const a = await startServer(url, stream, r.handler, { ...options, consumer: 'c1' });
     const b = await startServer(url, stream, r.handler, { ...options, consumer: 'c2' });
     await publish(url, stream, 1);
@@ -132,7 +132,11 @@ export async function poisonDeadLettered({ url }: Args) {
   const stream = 'f5';
   return withRedis(url, async (redis) => {
     const r = recorder(() => Promise.reject(new Error('poison')));
-    const server = await startServer(url, stream, r.handler, { claimIdleMs: 100, claimIntervalMs: 50, maxDeliveries: 3 });
+    const server = await startServer(url, stream, r.handler, {
+      claimIdleMs: 100,
+      claimIntervalMs: 50,
+      maxDeliveries: 3,
+    });
     await publish(url, stream, 1);
     const dead = await waitFor(
       async () => {

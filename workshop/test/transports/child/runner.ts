@@ -7,10 +7,12 @@ import { Logger, type LoggerService } from '@nestjs/common';
 /** Every log line of the transports, for the scenarios to look into. */
 export const logLines: string[] = [];
 
-const capture = (level: string) => (message: unknown, ...rest: unknown[]) => {
-  const context = typeof rest[rest.length - 1] === 'string' ? `[${String(rest[rest.length - 1])}] ` : '';
-  logLines.push(`${level} ${context}${String(message)}`);
-};
+const capture =
+  (level: string) =>
+  (message: unknown, ...rest: unknown[]) => {
+    const context = typeof rest[rest.length - 1] === 'string' ? `[${String(rest[rest.length - 1])}] ` : '';
+    logLines.push(`${level} ${context}${String(message)}`);
+  };
 const logger: LoggerService = {
   log: capture('LOG'),
   warn: capture('WARN'),

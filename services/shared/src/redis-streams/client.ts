@@ -1,13 +1,15 @@
 /**
  * The publishing side of the Redis Streams transport: a ClientProxy whose
- * emit() appends the event to the pattern's stream (XADD, with MAXLEN ~
- * trimming so the stream does not grow forever). emit() completes once Redis
- * has stored the entry, and yields the entry id. Events only: send() fails.
+ * emit() appends the event to the pattern's stream (XADD). emit() completes
+ * once Redis has stored the entry, and yields the entry id. Events only:
+ * send() fails. No trimming here (XADD MAXLEN drops entries a group that is
+ * down has not read yet): the consumers trim what every group has acked.
  */
 import { Logger } from '@nestjs/common';
 import { ClientProxy, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
-import { DEFAULT_MAX_LEN, connectionOf, type RedisStreamsClientOptions } from './options.js';
+import { connectionOf, type RedisStreamsClientOptions } from './options.js';
+import { onRedisError } from '../redis-errors.js';
 import { PACKET_FIELD, streamKey } from './stream-entry.js';
 
 export class RedisStreamsClient extends ClientProxy {
@@ -50,9 +52,8 @@ export class RedisStreamsClient extends ClientProxy {
   protected async dispatchEvent<T = string>(packet: ReadPacket): Promise<T> {
     const redis = await this.connect();
     const stream = streamKey(this.normalizePattern(packet.pattern));
-    const maxLen = this.options.maxLen ?? DEFAULT_MAX_LEN;
     const body = JSON.stringify(this.serializer.serialize(packet));
-    const id = await redis.xadd(stream, 'MAXLEN', '~', maxLen, '*', PACKET_FIELD, body);
+    const id = await redis.xadd(stream, '*', PACKET_FIELD, body);
     return id as T;
   }
 
@@ -62,8 +63,13 @@ export class RedisStreamsClient extends ClientProxy {
       lazyConnect: true,
       connectionName: `publisher:${process.env.REPLICA_ID ?? process.pid}`,
     });
-    redis.on('error', (error: Error) => this.logger.error(`redis: ${error.message}`));
-    await redis.connect();
+    onRedisError(redis, 'publisher', (message) => this.logger.error(message));
+    try {
+      await redis.connect();
+    } catch (error) {
+      redis.disconnect(); // else it keeps reconnecting in the background, one more client per failed emit
+      throw error;
+    }
     this.redis = redis;
     this._status$.next('connected');
     return redis;

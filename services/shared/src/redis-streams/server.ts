@@ -12,17 +12,28 @@
  *   crashes mid-work leaves the entry pending;
  * - every claimIntervalMs, takes over entries pending for longer than
  *   claimIdleMs (XAUTOCLAIM), from a crashed consumer or a failed handler;
+ * - while a handler runs, keeps its entry from going idle (XCLAIM JUSTID), so
+ *   a slow handler is not claimed by another consumer and run twice;
+ * - an entry delivered maxDeliveries times, or deleted while pending, goes to
+ *   `<stream>:dead-letter` (logged), and is acked;
  * - on start, first re-reads its own pending entries (a restart with the same
- *   consumer name picks up where it died).
+ *   consumer name picks up where it died), and forgets long-idle consumers
+ *   with nothing pending; every trimIntervalMs, trims what every group acked;
+ * - on close, lets running handlers finish and ack (up to closeGraceMs).
  * That is at-least-once; with `idempotency`, a redelivered event that this
- * group already handled is acked without running the handler again.
+ * group already handled is acked without running the handler again. No
+ * ordering: entries run concurrently, and a retried one runs after later ones.
+ * The delivery steps themselves are in delivery.ts.
  */
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
-import { chaosAfterSend, chaosDelay } from '../chaos-hooks.js';
+import { chaosFromEnv, type ChaosHooks } from '../chaos-hooks.js';
 import { ClaimHeldError, IdempotencyStore } from '../idempotency/store.js';
+import { onRedisError } from '../redis-errors.js';
+import { ackEntry, claimIdle, deadLetter, deliveriesOf, keepInFlight } from './delivery.js';
+import { forgetIdleConsumers, trimAcked } from './housekeeping.js';
 import {
   IDEMPOTENCY_PREFIX,
   connectionOf,
@@ -31,14 +42,7 @@ import {
   type ResolvedServerOptions,
 } from './options.js';
 import { RedisStreamsContext } from './context.js';
-import {
-  PACKET_FIELD,
-  fieldOf,
-  streamKey,
-  type AutoClaimReply,
-  type RawEntry,
-  type ReadGroupReply,
-} from './stream-entry.js';
+import { PACKET_FIELD, fieldOf, streamKey, type RawEntry, type ReadGroupReply } from './stream-entry.js';
 
 export const REDIS_STREAMS_TRANSPORT = Symbol('REDIS_STREAMS');
 
@@ -57,10 +61,13 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private commands?: Redis;
   private idempotency?: IdempotencyStore;
   private closing = false;
+  private readonly chaos: ChaosHooks;
+  private housekeeping?: NodeJS.Timeout;
 
   constructor(private readonly options: RedisStreamsServerOptions) {
     super();
     this.settings = resolveServerOptions(options);
+    this.chaos = options.chaos ?? chaosFromEnv();
     this.initializeSerializer(options);
     this.initializeDeserializer(options);
   }
@@ -73,6 +80,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         this.idempotency = new IdempotencyStore(this.commands, {
           leaseMs: this.settings.claimIdleMs,
           prefix: IDEMPOTENCY_PREFIX,
+          owner: this.settings.consumer,
+          log: (message) => this.logger.warn(message),
           ...own,
         });
       }
@@ -81,7 +90,12 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         if (handler.isEventHandler) patterns.push(pattern);
         else this.logger.warn(`@MessagePattern('${pattern}') is not served: this transport carries events only`);
       }
-      for (const pattern of patterns) await this.ensureGroup(streamKey(pattern));
+      for (const pattern of patterns) {
+        await this.ensureGroup(streamKey(pattern));
+        await this.forgetIdleConsumers(streamKey(pattern));
+      }
+      this.housekeeping = setInterval(() => void this.trim(patterns.map(streamKey)), this.settings.trimIntervalMs);
+      this.housekeeping.unref();
       for (const pattern of patterns) {
         const reader = await this.connect(`reader:${pattern}`);
         this.readers.push(reader);
@@ -95,18 +109,36 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       this._status$.next('connected');
       callback();
     } catch (error) {
+      await this.disconnectAll(); // a failed start leaves no client reconnecting in the background
       callback(error);
     }
   }
 
+  /**
+   * Graceful stop: no new reads; running handlers finish and ack (up to
+   * closeGraceMs), and only then do the connections close. A handler still
+   * running after that leaves its entry pending: another consumer claims it.
+   */
   async close(): Promise<void> {
     this.closing = true;
-    // A reader may be parked in XREADGROUP BLOCK: cut it. A handler that is
-    // running finishes (and acks) first: the loops end after it.
+    clearInterval(this.housekeeping);
+    // A reader may be parked in XREADGROUP BLOCK: cut it. The loops end once their handlers are done.
     for (const reader of this.readers) reader.disconnect();
-    await Promise.race([Promise.all(this.loops), delay(5_000)]);
-    await this.commands?.quit().catch(() => this.commands?.disconnect());
+    const { closeGraceMs } = this.settings;
+    const drained = await Promise.race([
+      Promise.all(this.loops).then(() => true),
+      delay(closeGraceMs).then(() => false),
+    ]);
+    if (!drained) this.logger.warn(`handlers still running after ${closeGraceMs} ms: their entries stay pending`);
+    await this.disconnectAll();
     this._status$.next('disconnected');
+  }
+
+  private async disconnectAll(): Promise<void> {
+    const commands = this.commands;
+    this.commands = undefined;
+    for (const reader of this.readers.splice(0)) reader.disconnect();
+    await commands?.quit().catch(() => commands.disconnect());
   }
 
   /** Listens to the ioredis clients' events ('error', 'ready', ...). */
@@ -149,11 +181,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       // A blocked read must wait for a reconnect, not fail after N retries.
       maxRetriesPerRequest: role === 'commands' ? 20 : null,
     });
-    client.on('error', (error: Error) => {
-      if (!this.closing) this.logger.error(`redis (${role}): ${error.message}`);
+    onRedisError(client, role, (message) => {
+      if (!this.closing) this.logger.error(message);
     });
     for (const [event, callback] of this.listeners) client.on(event, callback);
-    await client.connect();
+    try {
+      await client.connect();
+    } catch (error) {
+      client.disconnect();
+      throw error;
+    }
     return client;
   }
 
@@ -168,6 +205,28 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
   }
 
+  private async forgetIdleConsumers(stream: string): Promise<void> {
+    const { group, consumer, forgetConsumersIdleMs } = this.settings;
+    const gone = await forgetIdleConsumers(this.commands!, stream, group, consumer, forgetConsumersIdleMs);
+    if (gone.length > 0) {
+      this.logger.log(
+        `deleted ${gone.length} consumer(s) of ${group} idle > ${forgetConsumersIdleMs} ms with nothing pending: ${gone.join(', ')}`,
+      );
+    }
+  }
+
+  /** Trims the entries every group has acked; never fails the consumer (another replica trims next time). */
+  private async trim(streams: string[]): Promise<void> {
+    for (const stream of streams) {
+      try {
+        const trimmed = await trimAcked(this.commands!, stream);
+        if (trimmed > 0) this.logger.debug?.(`trimmed ${trimmed} acked entries from ${stream}`);
+      } catch (error) {
+        if (!this.closing) this.logger.warn(`trimming ${stream} failed: ${messageOf(error)}`);
+      }
+    }
+  }
+
   /**
    * The read loop of one stream. Each turn: claim stale entries (every
    * claimIntervalMs), then read as many entries as there are free slots
@@ -177,20 +236,42 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
    */
   private async consume(pattern: string, reader: Redis): Promise<void> {
     const stream = streamKey(pattern);
-    const { group, consumer, concurrency, blockMs, claimIntervalMs } = this.settings;
+    const { group, consumer, concurrency, blockMs, claimIntervalMs, claimIdleMs, handlerTimeoutMs } = this.settings;
     const inFlight = new Map<string, Promise<void>>(); // entry id -> its handling
+    const startedAt = new Map<string, number>(); // entry id -> when its handler started (while it is kept claimed)
     const free = () => concurrency - inFlight.size;
     const start = (entry: RawEntry) => {
       const id = entry[0];
       if (inFlight.has(id)) return; // claimed back while it still runs here: let it finish
+      startedAt.set(id, Date.now());
       const handling = this.handleEntry(pattern, stream, entry)
         .catch((error: unknown) => {
           // Left pending (not acked): a claim brings it back.
           this.logger.error(`${stream} entry ${id}: ${messageOf(error)}; left pending`);
         })
-        .finally(() => inFlight.delete(id));
+        .finally(() => {
+          inFlight.delete(id);
+          startedAt.delete(id);
+        });
       inFlight.set(id, handling);
     };
+    // Running handlers' entries must not look idle, or XAUTOCLAIM hands them to another consumer.
+    // Past handlerTimeoutMs, an entry is let go: a stuck handler's event is claimed and run elsewhere.
+    const keepAlive = setInterval(
+      () => {
+        const now = Date.now();
+        for (const [id, since] of startedAt) {
+          if (now - since <= handlerTimeoutMs) continue;
+          startedAt.delete(id);
+          this.logger.warn(`${stream} entry ${id}: handler still running after ${handlerTimeoutMs} ms; let go`);
+        }
+        keepInFlight(this.commands!, stream, group, consumer, [...startedAt.keys()]).catch((error: unknown) => {
+          if (!this.closing || inFlight.size > 0)
+            this.logger.warn(`keeping ${stream} entries claimed: ${messageOf(error)}`);
+        });
+      },
+      Math.max(50, Math.floor(claimIdleMs / 3)),
+    );
 
     let cursor = '0'; // '0': this consumer's own pending entries (after a restart); then '>': new ones
     let nextClaim = 0; // claim right away: a replica that starts may be the one to rescue a dead one's work
@@ -239,31 +320,60 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       }
     }
     await Promise.allSettled(inFlight.values()); // a graceful stop finishes (and acks) what it started
+    clearInterval(keepAlive);
   }
 
-  /** Takes over entries of this group delivered and not acked for claimIdleMs, as many as there are free slots. */
+  /**
+   * Takes over entries of this group delivered and not acked for claimIdleMs,
+   * as many as there are free slots. One delivered maxDeliveries times already
+   * (a poison event), or deleted from the stream while pending, is given up
+   * on: dead-lettered, logged and (if still pending) acked.
+   */
   private async claimStale(stream: string, free: () => number, start: (entry: RawEntry) => void): Promise<void> {
-    const { group, consumer, claimIdleMs } = this.settings;
+    const { group, consumer, claimIdleMs, maxDeliveries } = this.settings;
+    const redis = this.commands!;
     let cursor = '0-0';
     do {
       if (free() === 0) return; // the rest waits for the next round
-      const [next, entries] = (await this.commands!.xautoclaim(
+      const claimed = await claimIdle(redis, stream, group, consumer, claimIdleMs, cursor, free());
+      for (const id of claimed.deleted) {
+        await deadLetter(redis, {
+          stream,
+          group,
+          consumer,
+          id,
+          reason: 'deleted from the stream while pending',
+          fields: null,
+        });
+        this.logger.error(`${stream} entry ${id} was deleted before ${group} handled it: dead-lettered`);
+      }
+      const deliveries = await deliveriesOf(
+        redis,
         stream,
         group,
-        consumer,
-        claimIdleMs,
-        cursor,
-        'COUNT',
-        free(),
-      )) as AutoClaimReply;
-      if (entries.length > 0) {
-        const ids = entries.map(([id]) => id).join(', ');
+        claimed.entries.map(([id]) => id),
+      );
+      const runnable: RawEntry[] = [];
+      for (const entry of claimed.entries) {
+        const [id, fields] = entry;
+        const count = deliveries.get(id) ?? 0;
+        if (count <= maxDeliveries) {
+          runnable.push(entry);
+          continue;
+        }
+        const reason = `failed ${count - 1} deliveries (maxDeliveries ${maxDeliveries})`;
+        await deadLetter(redis, { stream, group, consumer, id, reason, fields });
+        await ackEntry(redis, stream, group, id);
+        this.logger.error(`${stream} entry ${id} ${reason}: dead-lettered and acked`);
+      }
+      if (runnable.length > 0) {
+        const ids = runnable.map(([id]) => id).join(', ');
         this.logger.log(
-          `claimed ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'} idle > ${claimIdleMs} ms: ${ids}`,
+          `claimed ${runnable.length} entr${runnable.length === 1 ? 'y' : 'ies'} idle > ${claimIdleMs} ms: ${ids}`,
         );
       }
-      entries.forEach(start);
-      cursor = next;
+      runnable.forEach(start);
+      cursor = claimed.next;
     } while (cursor !== '0-0' && !this.closing);
   }
 
@@ -287,7 +397,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
     const context = new RedisStreamsContext([stream, id, group, consumer]);
     const run = async () => {
-      await chaosDelay(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
+      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
       await this.handleEvent(pattern, packet, context);
     };
     let ran = true;
@@ -317,8 +427,8 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       }
       return;
     }
-    if (ran) chaosAfterSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set (crash: done, not acked)
-    await this.ack(stream, id);
+    if (ran) await this.chaos.beforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
+    await this.ack(stream, id); // only now: a crash before this line means a redelivery, never a loss
   }
 
   private eventIdOf(data: unknown, stream: string, entryId: string): string {
@@ -329,7 +439,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 
   private async ack(stream: string, id: string): Promise<void> {
-    await this.commands!.xack(stream, this.settings.group, id);
+    await ackEntry(this.commands!, stream, this.settings.group, id);
   }
 }
 

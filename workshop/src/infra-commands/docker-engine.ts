@@ -4,7 +4,6 @@
  * health, read its logs and remove it again.
  */
 import { request } from 'node:http';
-import { join } from 'node:path';
 import type { PlanContainer } from '../plan';
 
 export class DockerApiError extends Error {
@@ -21,14 +20,6 @@ export class DockerApiError extends Error {
 export function dockerSocket(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.DOCKER_HOST;
   return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
-}
-
-/** Where an engine may answer: DOCKER_HOST, the default socket, Docker Desktop's per-user socket. */
-export function dockerSockets(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.DOCKER_HOST?.startsWith('unix://')) return [dockerSocket(env)];
-  const sockets = ['/var/run/docker.sock'];
-  if (env.HOME) sockets.push(join(env.HOME, '.docker', 'run', 'docker.sock'));
-  return sockets;
 }
 
 export interface ContainerState {
@@ -163,6 +154,23 @@ export class DockerEngine {
 
   version(): Promise<{ Version: string; ApiVersion: string }> {
     return this.json('GET', '/version');
+  }
+
+  /** GET /info: DriverStatus holds ["driver-type", "io.containerd.snapshotter.v1"] when the containerd image store is on. */
+  info(): Promise<{ Driver?: string; DriverStatus?: [string, string][] | null; ServerVersion?: string }> {
+    return this.json('GET', '/info');
+  }
+
+  /** Removes an image by name or id (not forced: an image a container still uses stays, 409). */
+  async removeImage(name: string): Promise<'removed' | 'absent' | 'in use'> {
+    try {
+      await this.json('DELETE', `/images/${encodeURIComponent(name)}`);
+      return 'removed';
+    } catch (e) {
+      if (e instanceof DockerApiError && e.status === 404) return 'absent';
+      if (e instanceof DockerApiError && e.status === 409) return 'in use';
+      throw e;
+    }
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {

@@ -64,7 +64,7 @@ function entryOf(infraDir: string, project: Dict): string {
 }
 
 /** Config as the Pulumi CLI would give it: Pulumi.yaml defaults, then the stack file, then the request. */
-function configOf(
+export function configOf(
   infraDir: string,
   projectName: string,
   project: Dict,

@@ -140,6 +140,20 @@ export async function diagnose(options: InfraCommandOptions = {}): Promise<Docto
     }
     reasons.push(`${endpoint.socket}: ${probe.error}`);
   }
+  const denied = reasons.some((r) => r.endsWith('EACCES'));
+  items.push(
+    docker ?? {
+      name: 'Docker engine',
+      ok: false,
+      detail: `not reachable (${reasons.join('; ')})`,
+      fix: denied
+        ? 'let your user use Docker: `sudo usermod -aG docker $USER`, then log out and in again'
+        : findOnPath('docker', env.PATH ?? '')
+          ? 'start Docker: open Docker Desktop (or Colima, OrbStack...), or `sudo systemctl start docker`'
+          : installHint('docker'),
+      for: 'up',
+    },
+  );
   const pulumi = findPulumi(env);
   items.push({
     name: 'Pulumi CLI',

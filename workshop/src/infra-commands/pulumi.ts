@@ -136,7 +136,7 @@ export async function up(options: InfraCommandOptions = {}): Promise<number> {
   return runPulumi(pulumi, ['up', '--yes', '--non-interactive', '--refresh', '--stack', stack], repo, withDocker);
 }
 
-/** Runs pulumi and returns its stdout (for `stack output`), or undefined when it fails. */
+/** Runs pulumi and returns its stdout (for `stack export`), or undefined when it fails. */
 function capturePulumi(pulumi: string, args: string[], repo: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
   return new Promise((resolve) => {
     const child = spawn(pulumi, args, { cwd: join(repo, 'infra'), env: pulumiEnv(env), stdio: ['ignore', 'pipe', 'ignore'] });
@@ -147,11 +147,25 @@ function capturePulumi(pulumi: string, args: string[], repo: string, env: NodeJS
   });
 }
 
+/** The names of the images a stack built, from `pulumi stack export` (its checkpoint). */
+export function builtImages(exported: string | undefined): string[] {
+  try {
+    const state = JSON.parse(exported ?? '{}') as {
+      deployment?: { resources?: { type?: string; outputs?: { imageName?: unknown } }[] };
+    };
+    return (state.deployment?.resources ?? [])
+      .filter((r) => r.type === 'docker:index/image:Image' && typeof r.outputs?.imageName === 'string')
+      .map((r) => r.outputs!.imageName as string);
+  } catch {
+    return [];
+  }
+}
+
 /**
  * `pulumi destroy` of the stack: every container and the network go. The
  * service images do not (the Docker provider's Image delete does nothing:
  * pulumi-docker provider/provider.go, Delete returns at once), so they are
- * removed here afterwards, by the names the stack exports in `images`.
+ * removed here afterwards, by the names the stack's state gives them.
  */
 export async function down(options: InfraCommandOptions = {}): Promise<number> {
   const repo = options.repo ?? REPO;
@@ -167,15 +181,10 @@ export async function down(options: InfraCommandOptions = {}): Promise<number> {
   if (!withDocker) return 1;
   const env = withDocker.env ?? process.env;
   const stack = options.stack ?? DEFAULT_STACK;
-  const exported = await capturePulumi(pulumi, ['stack', 'output', 'images', '--json', '--stack', stack], repo, env);
+  const exported = await capturePulumi(pulumi, ['stack', 'export', '--stack', stack], repo, env);
   const code = await runPulumi(pulumi, ['destroy', '--yes', '--non-interactive', '--stack', stack], repo, withDocker);
   if (code !== 0) return code;
-  let images: string[] = [];
-  try {
-    images = exported ? (JSON.parse(exported) as string[]).filter((i) => typeof i === 'string') : [];
-  } catch {
-    images = [];
-  }
+  const images = builtImages(exported);
   if (!images.length) return 0;
   const host = env.DOCKER_HOST ?? 'unix:///var/run/docker.sock';
   if (!host.startsWith('unix://')) {

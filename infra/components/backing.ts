@@ -26,3 +26,9 @@ export function backingContainers(): docker.Container[] {
  * a success.
  */
 export const WAIT_HEALTHY = { wait: true, waitTimeout: 120 } as const;
+
+/**
+ * A container with a fixed name cannot be replaced create-first (the new one
+ * would need the old one's name): Pulumi deletes it, then creates the new one.
+ */
+export const FIXED_NAME = { deleteBeforeReplace: true } as const;

@@ -5,7 +5,7 @@
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { registerBacking, WAIT_HEALTHY } from './backing';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels } from './labels';
 
 export type BrokerKind = 'redis' | 'nats';
@@ -78,7 +78,7 @@ export class Broker extends pulumi.ComponentResource {
         ...WAIT_HEALTHY,
         labels: containerLabels(args.kind),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
     registerBacking(this.container);
 

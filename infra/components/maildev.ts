@@ -5,7 +5,7 @@
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { registerBacking, WAIT_HEALTHY } from './backing';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels, envList } from './labels';
 
 export const MAILDEV_ALIAS = 'maildev';
@@ -44,7 +44,7 @@ export class MailDev extends pulumi.ComponentResource {
         ...WAIT_HEALTHY,
         labels: containerLabels('maildev'),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
     registerBacking(this.container);
     this.registerOutputs({ smtpUrl: this.smtpUrl, url: this.url });

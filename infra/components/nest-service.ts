@@ -6,7 +6,7 @@
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
-import { backingContainers, WAIT_HEALTHY } from './backing';
+import { backingContainers, FIXED_NAME, WAIT_HEALTHY } from './backing';
 import { connectedHealthcheck, httpHealthcheck } from './healthchecks';
 import { containerLabels, envList } from './labels';
 
@@ -53,7 +53,7 @@ export class NestService extends pulumi.ComponentResource {
           ...WAIT_HEALTHY,
           labels: containerLabels(args.service, replicaId),
         },
-        { parent: this, dependsOn: backingContainers() },
+        { parent: this, dependsOn: backingContainers(), ...FIXED_NAME },
       );
       this.replicaIds.push(replicaId);
       this.containers.push(container);

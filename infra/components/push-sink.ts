@@ -6,7 +6,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { httpHealthcheck } from './healthchecks';
-import { registerBacking, WAIT_HEALTHY } from './backing';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels, envList } from './labels';
 
 export const PUSH_SINK_ALIAS = 'push-sink';
@@ -43,7 +43,7 @@ export class PushSink extends pulumi.ComponentResource {
         ...WAIT_HEALTHY,
         labels: containerLabels('push-sink'),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
     registerBacking(this.container);
     this.registerOutputs({ url: this.url, hostUrl: this.hostUrl });

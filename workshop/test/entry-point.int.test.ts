@@ -35,7 +35,7 @@ describe('infra/ through the SDK run entry', () => {
     expect(run.stackOutputs.gatewayUrl).toBe('http://127.0.0.1:3000');
   });
 
-  test("containers run the built images by their sha256 id, and depend on them and on the backing containers", () => {
+  test('containers run the built images by their sha256 id, and depend on them and on the backing containers', () => {
     const byName = new Map(run.resources.map((r) => [`${r.type}/${r.name}`, r]));
     const mail = byName.get('docker:index/container:Container/mail-1')!;
     const image = byName.get('docker:index/image:Image/mail')!;

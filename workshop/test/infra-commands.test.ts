@@ -92,7 +92,7 @@ describe('without the Pulumi CLI', () => {
 });
 
 describe('with the Pulumi CLI', () => {
-  test('up selects (or creates) the stack, then runs pulumi up --refresh in infra/ (the backend is Pulumi.yaml\'s)', async () => {
+  test("up selects (or creates) the stack, then runs pulumi up --refresh in infra/ (the backend is Pulumi.yaml's)", async () => {
     const code = await up({ env: withPulumi(), stdio: 'ignore', repo: scratch });
     expect(code).toBe(0);
     const prefix = `${join(scratch, 'infra')}||workshop|unix://${engineSocket}|`;
@@ -104,9 +104,15 @@ describe('with the Pulumi CLI', () => {
 
   test("the active docker context's endpoint is probed and handed to Pulumi as DOCKER_HOST", async () => {
     const env = { PATH: `${fakeBin}:/usr/bin:/bin`, HOME: scratch };
-    const dockerContext = () => ({ host: `unix://${engineSocket}`, socket: engineSocket, source: 'docker context colima' });
+    const dockerContext = () => ({
+      host: `unix://${engineSocket}`,
+      socket: engineSocket,
+      source: 'docker context colima',
+    });
     expect(await up({ env, dockerContext, stdio: 'ignore', repo: scratch })).toBe(0);
-    expect((await callsMade()).at(-1)).toBe(`${join(scratch, 'infra')}||workshop|unix://${engineSocket}|up --yes --non-interactive --refresh --stack dev`);
+    expect((await callsMade()).at(-1)).toBe(
+      `${join(scratch, 'infra')}||workshop|unix://${engineSocket}|up --yes --non-interactive --refresh --stack dev`,
+    );
   });
 
   test('a tcp:// or ssh:// DOCKER_HOST is not probed: Pulumi gets it as it is', async () => {
@@ -198,7 +204,11 @@ describe('doctor', () => {
 
   test('only what the local runtime needs counts: no Docker and no Pulumi still exits 0', async () => {
     const lines: string[] = [];
-    const env = { PATH: '/usr/bin:/usr/sbin:/bin', HOME: scratch, DOCKER_HOST: `unix://${join(scratch, 'no-such.sock')}` };
+    const env = {
+      PATH: '/usr/bin:/usr/sbin:/bin',
+      HOME: scratch,
+      DOCKER_HOST: `unix://${join(scratch, 'no-such.sock')}`,
+    };
     const code = await doctor({ env, repo, log: (l) => lines.push(l) });
     const text = lines.join('\n');
     expect(text).toMatch(/For the workshop[\s\S]*redis-server[\s\S]*Only for `workshop up`[\s\S]*Docker engine/);

@@ -48,7 +48,8 @@ function topological(resources: RegisteredResource[]): RegisteredResource[] {
 function update(before: RegisteredResource[], after: RegisteredResource[]): Step[] {
   const old = new Map(before.filter((r) => r.type === CONTAINER).map((r) => [r.urn, r]));
   const steps: Step[] = [];
-  const changed = (a: RegisteredResource, b: RegisteredResource) => JSON.stringify(a.inputs) !== JSON.stringify(b.inputs);
+  const changed = (a: RegisteredResource, b: RegisteredResource) =>
+    JSON.stringify(a.inputs) !== JSON.stringify(b.inputs);
   for (const r of topological(after).filter((x) => x.type === CONTAINER)) {
     const was = old.get(r.urn);
     if (!was) steps.push({ op: 'create', name: r.name });

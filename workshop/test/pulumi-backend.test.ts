@@ -26,7 +26,8 @@ beforeAll(async () => {
   await mkdir(bin);
   // What a fresh clone has: infra/'s Pulumi files and the committed (empty) backend folder.
   await mkdir(join(scratch, 'repo', 'infra'), { recursive: true });
-  for (const f of ['Pulumi.yaml', 'Pulumi.dev.yaml']) await cp(join(REPO, 'infra', f), join(scratch, 'repo', 'infra', f));
+  for (const f of ['Pulumi.yaml', 'Pulumi.dev.yaml'])
+    await cp(join(REPO, 'infra', f), join(scratch, 'repo', 'infra', f));
   const tracked = spawnSync('git', ['ls-files', '.workshop/pulumi'], { cwd: REPO, encoding: 'utf8' }).stdout.trim();
   for (const f of tracked.split('\n').filter(Boolean)) {
     await mkdir(join(scratch, 'repo', f, '..'), { recursive: true });

@@ -116,7 +116,12 @@ export async function diagnose(options: InfraCommandOptions = {}): Promise<Docto
   const reasons: string[] = [];
   for (const endpoint of endpoints) {
     if (!endpoint.socket) {
-      docker = { name: 'Docker engine', ok: true, detail: `${endpoint.host} (${endpoint.source}, not probed)`, for: 'up' };
+      docker = {
+        name: 'Docker engine',
+        ok: true,
+        detail: `${endpoint.host} (${endpoint.source}, not probed)`,
+        for: 'up',
+      };
       break;
     }
     const engine = new DockerEngine(endpoint.socket);

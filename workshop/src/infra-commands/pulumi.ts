@@ -137,9 +137,18 @@ export async function up(options: InfraCommandOptions = {}): Promise<number> {
 }
 
 /** Runs pulumi and returns its stdout (for `stack export`), or undefined when it fails. */
-function capturePulumi(pulumi: string, args: string[], repo: string, env: NodeJS.ProcessEnv): Promise<string | undefined> {
+function capturePulumi(
+  pulumi: string,
+  args: string[],
+  repo: string,
+  env: NodeJS.ProcessEnv,
+): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const child = spawn(pulumi, args, { cwd: join(repo, 'infra'), env: pulumiEnv(env), stdio: ['ignore', 'pipe', 'ignore'] });
+    const child = spawn(pulumi, args, {
+      cwd: join(repo, 'infra'),
+      env: pulumiEnv(env),
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     let out = '';
     child.stdout.on('data', (c: Buffer) => (out += c.toString()));
     child.once('error', () => resolve(undefined));

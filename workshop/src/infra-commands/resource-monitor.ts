@@ -36,7 +36,11 @@ export interface RegisteredResource {
 const hex = (seed: string) => createHash('sha256').update(seed).digest('hex');
 
 /** Outputs as the Docker provider gives them on create (the fields the program reads). */
-export function providerAnswer(type: string, name: string, inputs: Record<string, unknown>): { id: string; outputs: Record<string, unknown> } {
+export function providerAnswer(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown>,
+): { id: string; outputs: Record<string, unknown> } {
   switch (type) {
     case 'docker:index/image:Image': {
       // A local image's repoDigest is its image id (the provider's docs: "As of v4.4, repoDigest is available for local Images").
@@ -44,7 +48,13 @@ export function providerAnswer(type: string, name: string, inputs: Record<string
       const build = (inputs.build ?? {}) as Record<string, unknown>;
       return {
         id: imageId,
-        outputs: { ...inputs, repoDigest: imageId, baseImageName: inputs.imageName, context: build.context, dockerfile: build.dockerfile },
+        outputs: {
+          ...inputs,
+          repoDigest: imageId,
+          baseImageName: inputs.imageName,
+          context: build.context,
+          dockerfile: build.dockerfile,
+        },
       };
     }
     case 'docker:index/container:Container':
@@ -71,7 +81,8 @@ export async function startResourceMonitor(infraDir: string, project: string, st
   const sdkDir = join(programRequire.resolve('@pulumi/pulumi'), '..');
   const sdkRequire = createRequire(join(sdkDir, 'index.js'));
   const grpc = sdkRequire('@grpc/grpc-js') as typeof GrpcJs;
-  /* eslint-disable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
+  // The generated stubs are untyped JavaScript (their .d.ts files type them against a different grpc import).
+  /* eslint-disable @typescript-eslint/no-explicit-any */
   const services: any = sdkRequire('./proto/resource_grpc_pb.js');
   const messages: any = sdkRequire('./proto/resource_pb.js');
   const structs: any = sdkRequire('google-protobuf/google/protobuf/struct_pb.js');
@@ -135,7 +146,7 @@ export async function startResourceMonitor(infraDir: string, project: string, st
       done(null, new empty.Empty());
     },
   });
-  /* eslint-enable @typescript-eslint/no-explicit-any, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-member-access */
+  /* eslint-enable @typescript-eslint/no-explicit-any */
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync('127.0.0.1:0', grpc.ServerCredentials.createInsecure(), (error, bound) =>
       error ? reject(error) : resolve(bound),

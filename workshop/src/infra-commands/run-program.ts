@@ -37,7 +37,7 @@ export function shellSplit(text: string): string[] {
   let current = '';
   let last = -1;
   for (const m of text.matchAll(re)) {
-    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : m[2] ?? m[3].replace(/\\(.)/g, '$1');
+    const piece = m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3].replace(/\\(.)/g, '$1'));
     if (last === m.index) current += piece;
     else {
       if (last !== -1) words.push(current);
@@ -72,7 +72,9 @@ export async function runProgram(
   }
 
   const config: Record<string, string> = {};
-  for (const [key, value] of Object.entries(configOf(dir, projectName, project, { stack, config: options.config ?? {} }, loadYaml))) {
+  for (const [key, value] of Object.entries(
+    configOf(dir, projectName, project, { stack, config: options.config ?? {} }, loadYaml),
+  )) {
     const [ns, ...rest] = key.split(':');
     config[`${ns}:config:${rest.join(':')}`] = value;
   }
@@ -96,7 +98,11 @@ export async function runProgram(
     '1',
     entry,
   ];
-  const env: NodeJS.ProcessEnv = { ...process.env, PULUMI_CONFIG: JSON.stringify(config), PULUMI_CONFIG_SECRET_KEYS: '[]' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    PULUMI_CONFIG: JSON.stringify(config),
+    PULUMI_CONFIG_SECRET_KEYS: '[]',
+  };
   for (const key of Object.keys(env)) if (key.startsWith('PULUMI_NODEJS_')) delete env[key];
   if (runtimeOptions.typescript === true) env.PULUMI_NODEJS_TYPESCRIPT = 'true';
 

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { diagnose, doctor, down, pulumiEnv, up } from '../src/infra-commands';
 import { engineWarning, stackPorts } from '../src/infra-commands/doctor';
 import { builtImages, DEFAULT_PASSPHRASE } from '../src/infra-commands/pulumi';
+import { contextFiles, dockerignore } from '../src/infra-commands/build-context';
 import { containerSpec, demuxLogs, nanoseconds } from '../src/infra-commands/docker-engine';
 import type { PlanContainer } from '../src/plan';
 
@@ -282,5 +283,26 @@ describe('the Engine API requests of the container check', () => {
       return Buffer.concat([header, Buffer.from(text)]);
     };
     expect(demuxLogs(Buffer.concat([frame(1, 'ready: yes\n'), frame(2, 'oops\n')]))).toBe('ready: yes\noops\n');
+  });
+});
+
+describe('the build context, as the provider sends it', () => {
+  test(".dockerignore's rules: the last match wins, a folder's rule covers what is inside", () => {
+    const excluded = dockerignore('*\n!services/\nservices/**/node_modules\nservices/Dockerfile\n');
+    expect(excluded('README.md')).toBe(true);
+    expect(excluded('services/mail/src/main.ts')).toBe(false);
+    expect(excluded('services/mail/node_modules/x/index.js')).toBe(true);
+    expect(excluded('services/Dockerfile')).toBe(true);
+  });
+
+  test("this repository's context: the services' sources and manifests, the Dockerfile kept, no node_modules", () => {
+    const files = contextFiles(REPO, join(REPO, 'services', 'Dockerfile'));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'services/Dockerfile', '.dockerignore']),
+    );
+    expect(files.some((f) => f.startsWith('services/mail/src/'))).toBe(true);
+    expect(
+      files.filter((f) => f.includes('node_modules') || f.startsWith('workshop/') || f.startsWith('infra/index')),
+    ).toEqual([]);
   });
 });

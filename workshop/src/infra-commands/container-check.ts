@@ -12,7 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { readPlan, replicasOf, type Plan, type PlanContainer } from '../plan';
 import { freePort } from '../runtime/ports';
 import { SERVICE_NAMES } from '../runtime/topology';
@@ -22,7 +22,8 @@ import { GiveUp, waitFor } from '../runtime/wait';
 import { MailDevClient, PushSinkClient, describeReplicas } from '../sinks';
 import { createUsers, settle } from '../traffic';
 import { DockerEngine, containerSpec } from './docker-engine';
-import { buildLocalImages, run, type LocalImages } from './local-images';
+import { contextTar } from './build-context';
+import { buildLocalImages, type LocalImages } from './local-images';
 
 const CHECK_LABEL = 'workshop.check';
 const REPO_ROOT = join(__dirname, '..', '..', '..');
@@ -40,30 +41,33 @@ function elapsed(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-/** Builds each image the plan builds, from its Dockerfile, offline, on the local base image. */
-function buildImages(plan: Plan, buildArgs: Record<string, string>, log: (s: string) => void): void {
+/**
+ * Builds each image the plan builds the way Pulumi's Docker provider does:
+ * through the Engine API, a tar of the context (.dockerignore applied, the
+ * Dockerfile kept), BuildKit when the engine has it, the plan's build args
+ * plus the local images' (offline npm cache), with no network.
+ */
+async function buildImages(
+  engine: DockerEngine,
+  plan: Plan,
+  buildArgs: Record<string, string>,
+  log: (s: string) => void,
+): Promise<void> {
+  const buildKit = await engine.hasBuildKit();
   for (const image of plan.images) {
     const { build } = image;
     if (!build) continue;
     const started = Date.now();
-    const args = Object.entries({ ...build.args, ...buildArgs }).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-    run(
-      'docker',
-      [
-        'build',
-        '--network',
-        'none',
-        ...(build.dockerfile ? ['-f', build.dockerfile] : []),
-        ...(build.target ? ['--target', build.target] : []),
-        ...args,
-        '-t',
-        image.imageName,
-        build.context,
-      ],
-      // The classic builder: the same with docker.io's CLI and newer ones without buildx.
-      { env: { ...process.env, DOCKER_BUILDKIT: '0' } },
-    );
-    log(`  built ${image.imageName} (${elapsed(started)})`);
+    const dockerfile = build.dockerfile ?? join(build.context, 'Dockerfile');
+    await engine.build(contextTar(build.context, dockerfile), {
+      tag: image.imageName,
+      dockerfile: relative(build.context, dockerfile),
+      buildArgs: { ...build.args, ...buildArgs },
+      target: build.target,
+      buildKit,
+      network: 'none',
+    });
+    log(`  built ${image.imageName} (${buildKit ? 'BuildKit' : 'classic builder'}, Engine API, ${elapsed(started)})`);
   }
 }
 
@@ -172,7 +176,7 @@ async function checkTree(
   }
 
   let step = Date.now();
-  buildImages(plan, images.buildArgs, log);
+  await buildImages(engine, plan, images.buildArgs, log);
   log(`service images built (${elapsed(step)})`);
 
   const runId = randomBytes(4).toString('hex');

@@ -9,6 +9,8 @@ import { cp, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runProgram, shellSplit } from '../src/infra-commands/run-program';
+import { endOverlays, getStep } from '../src/steps/manifest';
+import { makeTree } from '../src/steps/tree';
 
 const REPO = join(__dirname, '..', '..');
 jest.setTimeout(120_000);
@@ -79,4 +81,20 @@ describe('a broken Pulumi.yaml fails the run', () => {
     expect(broken.code).not.toBe(0);
     expect(broken.output).toMatch(/ENOENT.*program\.ts/);
   });
+});
+
+test('no broker publishes a port, and whatever is published listens on 127.0.0.1 only', async () => {
+  // The code at the end of step 3 starts NATS (and Redis beside it as the store of step 5).
+  const tree = await makeTree(REPO, `entry-point-${process.pid}`, endOverlays(getStep(3)));
+  const run = await runProgram(join(tree, 'infra'), { config: { transport: 'nats', idempotencyStore: true } }).finally(
+    () => rm(tree, { recursive: true, force: true }),
+  );
+  expect(run.code).toBe(0);
+  const containers = run.resources.filter((r) => r.type === 'docker:index/container:Container');
+  const brokers = containers.filter((c) => c.name === 'nats' || c.name === 'redis');
+  expect(brokers.map((b) => b.name).sort()).toEqual(['nats', 'redis']);
+  for (const b of brokers) expect((b.inputs.ports as unknown[] | undefined) ?? []).toEqual([]);
+  const published = containers.flatMap((c) => (c.inputs.ports as { ip?: string }[] | undefined) ?? []);
+  expect(published.length).toBeGreaterThan(0);
+  for (const p of published) expect(p.ip).toBe('127.0.0.1');
 });

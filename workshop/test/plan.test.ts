@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../infra/config';
+import { ciConfig } from '../src/ci/container-check';
 import {
   PlanError,
   planProblems,
@@ -173,8 +174,9 @@ test('with no config, the program takes the defaults Pulumi.yaml declares (and c
     'workshop:redisImage': DEFAULTS.images.redis,
     'workshop:natsImage': DEFAULTS.images.nats,
     'workshop:mailDevImage': DEFAULTS.images.mailDev,
-    'workshop:namePrefix': DEFAULTS.namePrefix,
   });
+  // No namePrefix in Pulumi.yaml: the program derives it from the stack.
+  expect(defaults.containers.map((c) => c.name)).toContain('workshop-mail-1');
   expect(byRole(defaults, 'redis')).toHaveLength(1);
   expect(replicasOf(defaults, 'mail')).toHaveLength(1);
 });
@@ -252,9 +254,9 @@ describe('a learner program elsewhere', () => {
   afterAll(() => rm(tree, { recursive: true, force: true }));
 
   test('is read from any path (a copy of the repository under .workshop/trees)', async () => {
-    const p = await readPlan(join(tree, 'infra'), { stack: 'ci' });
+    const p = await readPlan(join(tree, 'infra'), { stack: 'ci', config: ciConfig(REPO) });
     expect(p.infraDir).toBe(join(tree, 'infra'));
-    expect(replicasOf(p, 'mail')).toHaveLength(2); // from Pulumi.ci.yaml
+    expect(replicasOf(p, 'mail')).toHaveLength(2); // from .ci/container-check.config.yaml
     expect(p.containers.find((c) => c.build)?.build?.context).toBe(tree);
     expect(byRole(p, 'nats')[0].image).toBe('workshop-nats:local');
   });

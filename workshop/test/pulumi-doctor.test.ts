@@ -8,10 +8,10 @@ import { createServer, type Server } from 'node:http';
 import { createServer as createTcpServer, type Server as TcpServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { diagnose, doctor } from '../src/commands/doctor';
-import { down, pulumiEnv, up } from '../src/commands/pulumi';
+import { diagnose, doctor, engineWarning, stackPorts } from '../src/commands/doctor';
+import { builtImages, DEFAULT_PASSPHRASE, down, pulumiEnv, up } from '../src/commands/pulumi';
+import { contextFiles, dockerignore } from '../src/ci/build-context';
 import { containerSpec, demuxLogs, nanoseconds } from '../src/runtime/docker-engine';
-import { stackPorts } from '../src/commands/doctor';
 import type { PlanContainer } from '../src/plan';
 
 const REPO = join(__dirname, '..', '..');
@@ -20,6 +20,8 @@ let fakeBin: string;
 let engine: Server;
 let engineSocket: string;
 let calls: string;
+let engineVersion = '99.0-fake';
+let engineDriverStatus: [string, string][] = [];
 
 beforeAll(async () => {
   scratch = await mkdtemp(join(tmpdir(), 'infra-commands-'));
@@ -30,7 +32,7 @@ beforeAll(async () => {
   // A pulumi that writes its arguments, cwd and the backend settings, then fails if asked to.
   await writeFile(
     join(fakeBin, 'pulumi'),
-    `#!/bin/sh\necho "$PWD|$PULUMI_BACKEND_URL|$PULUMI_CONFIG_PASSPHRASE|$*" >> "${calls}"\n` +
+    `#!/bin/sh\necho "$PWD|$PULUMI_BACKEND_URL|$PULUMI_CONFIG_PASSPHRASE|$DOCKER_HOST|$*" >> "${calls}"\n` +
       `case "$*" in *destroy*) exit 3;; esac\nexit 0\n`,
   );
   await chmod(join(fakeBin, 'pulumi'), 0o755);
@@ -38,7 +40,8 @@ beforeAll(async () => {
   engine = createServer((req, res) => {
     if (req.url === '/_ping') return res.end('OK');
     res.setHeader('content-type', 'application/json');
-    res.end(JSON.stringify({ Version: '99.0-fake', ApiVersion: '1.99' }));
+    if (req.url === '/info') return res.end(JSON.stringify({ DriverStatus: engineDriverStatus }));
+    res.end(JSON.stringify({ Version: engineVersion, ApiVersion: '1.99' }));
   });
   await new Promise<void>((resolve) => engine.listen(engineSocket, resolve));
 });
@@ -89,19 +92,38 @@ describe('without the Pulumi CLI', () => {
 });
 
 describe('with the Pulumi CLI', () => {
-  test('up selects (or creates) the stack, then runs pulumi up in infra/ on the local file backend', async () => {
+  test("up selects (or creates) the stack, then runs pulumi up --refresh in infra/ (the backend is Pulumi.yaml's)", async () => {
     const code = await up({ env: withPulumi(), stdio: 'ignore', repo: scratch });
     expect(code).toBe(0);
-    const prefix = `${join(scratch, 'infra')}|file://${join(scratch, '.workshop', 'pulumi')}|workshop|`;
+    const prefix = `${join(scratch, 'infra')}||workshop|unix://${engineSocket}|`;
     expect(await callsMade()).toEqual([
       `${prefix}stack select dev --create --non-interactive`,
-      `${prefix}up --yes --non-interactive --stack dev`,
+      `${prefix}up --yes --non-interactive --refresh --stack dev`,
     ]);
+  });
+
+  test("the active docker context's endpoint is probed and handed to Pulumi as DOCKER_HOST", async () => {
+    const env = { PATH: `${fakeBin}:/usr/bin:/bin`, HOME: scratch };
+    const dockerContext = () => ({
+      host: `unix://${engineSocket}`,
+      socket: engineSocket,
+      source: 'docker context colima',
+    });
+    expect(await up({ env, dockerContext, stdio: 'ignore', repo: scratch })).toBe(0);
+    expect((await callsMade()).at(-1)).toBe(
+      `${join(scratch, 'infra')}||workshop|unix://${engineSocket}|up --yes --non-interactive --refresh --stack dev`,
+    );
+  });
+
+  test('a tcp:// or ssh:// DOCKER_HOST is not probed: Pulumi gets it as it is', async () => {
+    const env = { ...withPulumi(), DOCKER_HOST: 'ssh://me@build-box' };
+    expect(await up({ env, stdio: 'ignore', repo: scratch })).toBe(0);
+    expect((await callsMade()).at(-1)).toMatch(/\|ssh:\/\/me@build-box\|up --yes/);
   });
 
   test("pulumi's exit code is up's and down's", async () => {
     const lines: string[] = [];
-    await mkdir(join(scratch, '.workshop', 'pulumi'), { recursive: true });
+    await mkdir(join(scratch, '.workshop', 'pulumi', '.pulumi'), { recursive: true });
     expect(await down({ env: withPulumi(), stdio: 'ignore', repo: scratch, log: (l) => lines.push(l) })).toBe(3);
     expect((await callsMade()).at(-1)).toMatch(/\|destroy --yes --non-interactive --stack dev$/);
   });
@@ -122,12 +144,26 @@ describe('with the Pulumi CLI', () => {
     expect(await callsMade()).toEqual([]);
   });
 
-  test("the learner's own passphrase and backend win", () => {
-    const env = pulumiEnv('/r', { PULUMI_CONFIG_PASSPHRASE: 'mine', PULUMI_BACKEND_URL: 's3://b' });
+  test("the learner's own passphrase wins; the backend is left to Pulumi.yaml (or the learner's PULUMI_BACKEND_URL)", () => {
+    const env = pulumiEnv({ PULUMI_CONFIG_PASSPHRASE: 'mine', PULUMI_BACKEND_URL: 's3://b' });
     expect(env.PULUMI_CONFIG_PASSPHRASE).toBe('mine');
     expect(env.PULUMI_BACKEND_URL).toBe('s3://b');
-    expect(pulumiEnv('/r', { PULUMI_CONFIG_PASSPHRASE_FILE: '/p' }).PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
-    expect(pulumiEnv('/r', {}).PULUMI_BACKEND_URL).toBe('file:///r/.workshop/pulumi');
+    expect(pulumiEnv({ PULUMI_CONFIG_PASSPHRASE_FILE: '/p' }).PULUMI_CONFIG_PASSPHRASE).toBeUndefined();
+    expect(pulumiEnv({}).PULUMI_BACKEND_URL).toBeUndefined();
+    expect(pulumiEnv({}).PULUMI_CONFIG_PASSPHRASE).toBe(DEFAULT_PASSPHRASE);
+  });
+
+  test('down removes the images the stack built (the provider leaves them), by the names in its state', () => {
+    const exported = JSON.stringify({
+      deployment: {
+        resources: [
+          { type: 'docker:index/image:Image', outputs: { imageName: 'workshop-mail:local' } },
+          { type: 'docker:index/container:Container', outputs: { name: 'workshop-mail-1' } },
+        ],
+      },
+    });
+    expect(builtImages(exported)).toEqual(['workshop-mail:local']);
+    expect(builtImages('not json')).toEqual([]);
   });
 });
 
@@ -149,7 +185,6 @@ describe('doctor', () => {
   afterAll(() => new Promise((resolve) => busy.close(resolve)));
 
   test('reads the published ports from Pulumi.yaml and the stack file', () => {
-    expect(stackPorts(REPO, 'ci')).toEqual({ gatewayPort: 13000, mailDevPort: 11080, pushSinkPort: 18080 });
     expect(stackPorts(REPO, 'dev')).toEqual({ gatewayPort: 3000, mailDevPort: 1080, pushSinkPort: 8080 });
   });
 
@@ -165,6 +200,36 @@ describe('doctor', () => {
     expect(text).toMatch(/MISSING +redis-server .*\n +fix: install Redis/);
     expect(text).toMatch(/MISSING +port \d+ \(gatewayPort\) +in use.*\n +fix: .*pulumi config set gatewayPort/);
     expect(text).toMatch(/doctor: \d+ thing\(s\) to fix/);
+  });
+
+  test('only what the local runtime needs counts: no Docker and no Pulumi still exits 0', async () => {
+    const lines: string[] = [];
+    const env = {
+      PATH: '/usr/bin:/usr/sbin:/bin',
+      HOME: scratch,
+      DOCKER_HOST: `unix://${join(scratch, 'no-such.sock')}`,
+    };
+    const code = await doctor({ env, repo, log: (l) => lines.push(l) });
+    const text = lines.join('\n');
+    expect(text).toMatch(/For the workshop[\s\S]*redis-server[\s\S]*Only for `workshop up`[\s\S]*Docker engine/);
+    expect(text).toMatch(/doctor: all set \(`workshop up` would need \d+ more\)/);
+    expect(code).toBe(0);
+  });
+
+  test('reports the engine version and the containerd image store, and warns on releases whose builds fail', async () => {
+    engineVersion = '27.4.1';
+    engineDriverStatus = [['driver-type', 'io.containerd.snapshotter.v1']];
+    try {
+      const docker = (await diagnose({ env: withPulumi(), repo })).find((i) => i.name === 'Docker engine')!;
+      expect(docker.detail).toMatch(/27\.4\.1 on .* containerd image store on/);
+      expect(docker.warning).toMatch(/moby\/moby#47717.*27\.5/);
+    } finally {
+      engineVersion = '99.0-fake';
+      engineDriverStatus = [];
+    }
+    expect(engineWarning('27.5.0', true)).toBeUndefined();
+    expect(engineWarning('26.1.4', false)).toBeUndefined();
+    expect(engineWarning('28.0.1', true)).toBeUndefined();
   });
 
   test('finds the engine and the CLI when they are there', async () => {
@@ -217,5 +282,26 @@ describe('the Engine API requests of the container check', () => {
       return Buffer.concat([header, Buffer.from(text)]);
     };
     expect(demuxLogs(Buffer.concat([frame(1, 'ready: yes\n'), frame(2, 'oops\n')]))).toBe('ready: yes\noops\n');
+  });
+});
+
+describe('the build context, as the provider sends it', () => {
+  test(".dockerignore's rules: the last match wins, a folder's rule covers what is inside", () => {
+    const excluded = dockerignore('*\n!services/\nservices/**/node_modules\nservices/Dockerfile\n');
+    expect(excluded('README.md')).toBe(true);
+    expect(excluded('services/mail/src/main.ts')).toBe(false);
+    expect(excluded('services/mail/node_modules/x/index.js')).toBe(true);
+    expect(excluded('services/Dockerfile')).toBe(true);
+  });
+
+  test("this repository's context: the services' sources and manifests, the Dockerfile kept, no node_modules", () => {
+    const files = contextFiles(REPO, join(REPO, 'services', 'Dockerfile'));
+    expect(files).toEqual(
+      expect.arrayContaining(['package.json', 'package-lock.json', 'services/Dockerfile', '.dockerignore']),
+    );
+    expect(files.some((f) => f.startsWith('services/mail/src/'))).toBe(true);
+    expect(
+      files.filter((f) => f.includes('node_modules') || f.startsWith('workshop/') || f.startsWith('infra/index')),
+    ).toEqual([]);
   });
 });

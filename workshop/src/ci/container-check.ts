@@ -1,6 +1,7 @@
 /**
- * The container check (CI): the plan of the `ci` stack (NATS, 2 mail + 2
- * push replicas; infra/Pulumi.ci.yaml) started in a real Docker engine
+ * The container check (CI): the plan of the program with the CI
+ * configuration (NATS, 2 mail + 2 push replicas; .ci/container-check.config.yaml)
+ * started in a real Docker engine
  * through the Engine API, on images built on this machine with no registry.
  * Users go to the gateway; each must get exactly one email (MailDev) and one
  * push (push sink). Everything it created is removed, pass or fail.
@@ -8,9 +9,10 @@
  *   npx tsx workshop/src/ci/container-check.ts [users]
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { cp, mkdir, rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { readPlan, replicasOf, type Plan, type PlanContainer } from '../plan';
 import { freePort } from '../runtime/ports';
 import { SERVICE_NAMES } from '../runtime/topology';
@@ -20,38 +22,52 @@ import { GiveUp, waitFor } from '../runtime/wait';
 import { MailDevClient, PushSinkClient, describeReplicas } from '../grading/sinks';
 import { createUsers, settle } from '../grading/traffic';
 import { DockerEngine, containerSpec } from '../runtime/docker-engine';
-import { buildLocalImages, run, type LocalImages } from './local-images';
+import { contextTar } from './build-context';
+import { buildLocalImages, type LocalImages } from './local-images';
 
 const CHECK_LABEL = 'workshop.check';
+const REPO_ROOT = join(__dirname, '..', '..', '..');
+
+/** The CI configuration (.ci/container-check.config.yaml): config keys as a stack file has them. */
+export function ciConfig(repo: string): Record<string, string> {
+  const load = (createRequire(require.resolve('@pulumi/pulumi'))('js-yaml') as { load(t: string): unknown }).load;
+  const file = load(readFileSync(join(repo, '.ci', 'container-check.config.yaml'), 'utf8')) as {
+    config?: Record<string, unknown>;
+  };
+  return Object.fromEntries(Object.entries(file.config ?? {}).map(([k, v]) => [k, String(v)]));
+}
 
 function elapsed(since: number): string {
   return `${((Date.now() - since) / 1000).toFixed(1)} s`;
 }
 
-/** Builds each image the plan builds, from its Dockerfile, offline, on the local base image. */
-function buildImages(plan: Plan, buildArgs: Record<string, string>, log: (s: string) => void): void {
+/**
+ * Builds each image the plan builds the way Pulumi's Docker provider does:
+ * through the Engine API, a tar of the context (.dockerignore applied, the
+ * Dockerfile kept), BuildKit when the engine has it, the plan's build args
+ * plus the local images' (offline npm cache), with no network.
+ */
+async function buildImages(
+  engine: DockerEngine,
+  plan: Plan,
+  buildArgs: Record<string, string>,
+  log: (s: string) => void,
+): Promise<void> {
+  const buildKit = await engine.hasBuildKit();
   for (const image of plan.images) {
     const { build } = image;
     if (!build) continue;
     const started = Date.now();
-    const args = Object.entries({ ...build.args, ...buildArgs }).flatMap(([k, v]) => ['--build-arg', `${k}=${v}`]);
-    run(
-      'docker',
-      [
-        'build',
-        '--network',
-        'none',
-        ...(build.dockerfile ? ['-f', build.dockerfile] : []),
-        ...(build.target ? ['--target', build.target] : []),
-        ...args,
-        '-t',
-        image.imageName,
-        build.context,
-      ],
-      // The classic builder: the same with docker.io's CLI and newer ones without buildx.
-      { env: { ...process.env, DOCKER_BUILDKIT: '0' } },
-    );
-    log(`  built ${image.imageName} (${elapsed(started)})`);
+    const dockerfile = build.dockerfile ?? join(build.context, 'Dockerfile');
+    await engine.build(contextTar(build.context, dockerfile), {
+      tag: image.imageName,
+      dockerfile: relative(build.context, dockerfile),
+      buildArgs: { ...build.args, ...buildArgs },
+      target: build.target,
+      buildKit,
+      network: 'none',
+    });
+    log(`  built ${image.imageName} (${buildKit ? 'BuildKit' : 'classic builder'}, Engine API, ${elapsed(started)})`);
   }
 }
 
@@ -135,29 +151,32 @@ async function checkTree(
   started: number,
   log: (s: string) => void,
 ): Promise<number> {
-  // The plan of the ci stack, on host ports free right now.
+  // The plan with the CI configuration, on host ports free right now.
   const [gatewayPort, mailDevPort, pushSinkPort] = await Promise.all([freePort(), freePort(), freePort()]);
-  const plan = await readPlan(join(tree, 'infra'), { stack: 'ci', config: { gatewayPort, mailDevPort, pushSinkPort } });
+  const plan = await readPlan(join(tree, 'infra'), {
+    stack: 'ci',
+    config: { ...ciConfig(REPO_ROOT), gatewayPort, mailDevPort, pushSinkPort },
+  });
   const count = (s: (typeof SERVICE_NAMES)[number]) => replicasOf(plan, s).length;
   log(
-    `plan (stack ci, read in ${plan.millis} ms): transport ${plan.config['workshop:transport']}, ` +
+    `plan (CI configuration, read in ${plan.millis} ms): transport ${plan.config['workshop:transport']}, ` +
       SERVICE_NAMES.map((s) => `${s} ${count(s)}`).join(', ') +
       `, ${plan.containers.length} containers, ${plan.images.length} images to build`,
   );
   const problems: string[] = [];
   if (count('mail') < 2 || count('push') < 2)
-    problems.push('the ci stack should run at least 2 mail and 2 push replicas');
+    problems.push('the CI configuration should run at least 2 mail and 2 push replicas');
   const byImage = new Map([images.base, images.redis, images.nats, images.mailDev].map((i) => [i, true]));
   for (const c of plan.containers) {
     if (!c.build && !byImage.has(c.image)) problems.push(`${c.resource} runs ${c.image}, which is not a local image`);
   }
   if (problems.length) {
-    log(`container check: the ci stack is not what it should be: ${problems.join('; ')}`);
+    log(`container check: the CI configuration is not what it should be: ${problems.join('; ')}`);
     return 1;
   }
 
   let step = Date.now();
-  buildImages(plan, images.buildArgs, log);
+  await buildImages(engine, plan, images.buildArgs, log);
   log(`service images built (${elapsed(step)})`);
 
   const runId = randomBytes(4).toString('hex');

@@ -26,7 +26,7 @@ export function stackOutputs(repo: string, stack = process.env.WORKSHOP_STACK ||
     );
   const run = spawnSync(pulumi, ['stack', 'output', '--json', '--stack', stack], {
     cwd: join(repo, 'infra'),
-    env: pulumiEnv(repo),
+    env: pulumiEnv(),
     encoding: 'utf8',
   });
   const outputs = run.status === 0 ? (JSON.parse(run.stdout || '{}') as Partial<StackOutputs>) : {};

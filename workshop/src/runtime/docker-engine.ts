@@ -4,7 +4,7 @@
  * health, read its logs and remove it again.
  */
 import { request } from 'node:http';
-import { join } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { PlanContainer } from '../plan';
 
 export class DockerApiError extends Error {
@@ -21,14 +21,6 @@ export class DockerApiError extends Error {
 export function dockerSocket(env: NodeJS.ProcessEnv = process.env): string {
   const host = env.DOCKER_HOST;
   return host?.startsWith('unix://') ? host.slice('unix://'.length) : '/var/run/docker.sock';
-}
-
-/** Where an engine may answer: DOCKER_HOST, the default socket, Docker Desktop's per-user socket. */
-export function dockerSockets(env: NodeJS.ProcessEnv = process.env): string[] {
-  if (env.DOCKER_HOST?.startsWith('unix://')) return [dockerSocket(env)];
-  const sockets = ['/var/run/docker.sock'];
-  if (env.HOME) sockets.push(join(env.HOME, '.docker', 'run', 'docker.sock'));
-  return sockets;
 }
 
 export interface ContainerState {
@@ -163,6 +155,106 @@ export class DockerEngine {
 
   version(): Promise<{ Version: string; ApiVersion: string }> {
     return this.json('GET', '/version');
+  }
+
+  /** GET /info: DriverStatus holds ["driver-type", "io.containerd.snapshotter.v1"] when the containerd image store is on. */
+  info(): Promise<{ Driver?: string; DriverStatus?: [string, string][] | null; ServerVersion?: string }> {
+    return this.json('GET', '/info');
+  }
+
+  /**
+   * POST /build with a tar context, the way Pulumi's Docker provider builds:
+   * BuildKit (`version=2`) when the engine has it, the same build args, the
+   * Dockerfile's path inside the context. Resolves with the image id.
+   */
+  build(
+    context: Readable,
+    options: {
+      tag: string;
+      dockerfile: string;
+      buildArgs: Record<string, string>;
+      target?: string;
+      buildKit: boolean;
+      network?: string;
+    },
+    timeoutMs = 15 * 60_000,
+  ): Promise<string> {
+    const query = new URLSearchParams({
+      t: options.tag,
+      dockerfile: options.dockerfile,
+      buildargs: JSON.stringify(options.buildArgs),
+      version: options.buildKit ? '2' : '1',
+      rm: '1',
+    });
+    if (options.target) query.set('target', options.target);
+    if (options.network) query.set('networkmode', options.network);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          socketPath: this.socketPath,
+          method: 'POST',
+          path: `/build?${query}`,
+          headers: { 'content-type': 'application/x-tar' },
+          timeout: timeoutMs,
+        },
+        (res) => {
+          let buffered = '';
+          let id: string | undefined;
+          let error: string | undefined;
+          const tail: string[] = [];
+          res.on('data', (chunk: Buffer) => {
+            buffered += chunk.toString();
+            const lines = buffered.split('\n');
+            buffered = lines.pop() ?? '';
+            for (const line of lines.filter(Boolean)) {
+              const message = JSON.parse(line) as {
+                stream?: string;
+                error?: string;
+                id?: string;
+                aux?: { ID?: string };
+              };
+              if (message.error) error = message.error;
+              if (message.id === 'moby.image.id' || (message.aux?.ID && !message.id)) id = message.aux?.ID;
+              if (message.stream) tail.push(...message.stream.split('\n').filter(Boolean));
+              tail.splice(0, Math.max(0, tail.length - 20));
+            }
+          });
+          res.on('end', () => {
+            if (res.statusCode !== 200 || error)
+              reject(
+                new Error(`build of ${options.tag} failed: ${error ?? `HTTP ${res.statusCode}`}\n${tail.join('\n')}`),
+              );
+            else if (!id) reject(new Error(`build of ${options.tag}: the engine gave no image id`));
+            else resolve(id);
+          });
+          res.on('error', reject);
+        },
+      );
+      req.on('timeout', () =>
+        req.destroy(new Error(`build of ${options.tag}: no answer within ${timeoutMs / 1000} s`)),
+      );
+      req.on('error', reject);
+      context.pipe(req);
+    });
+  }
+
+  /** Whether the engine builds with BuildKit (API 1.39+ on Linux: /_ping says Builder-Version 2 when it is the default; it is available either way on 18.09+). */
+  async hasBuildKit(): Promise<boolean> {
+    const version = await this.version().catch(() => undefined);
+    const [major, minor] = (version?.ApiVersion ?? '0.0').split('.').map(Number);
+    return major > 1 || (major === 1 && minor >= 39);
+  }
+
+  /** Removes an image by name or id (not forced: an image a container still uses stays, 409). */
+  async removeImage(name: string): Promise<'removed' | 'absent' | 'in use'> {
+    try {
+      await this.json('DELETE', `/images/${encodeURIComponent(name)}`);
+      return 'removed';
+    } catch (e) {
+      if (e instanceof DockerApiError && e.status === 404) return 'absent';
+      if (e instanceof DockerApiError && e.status === 409) return 'in use';
+      throw e;
+    }
   }
 
   async createNetwork(name: string, labels: Record<string, string>): Promise<string> {

@@ -24,7 +24,7 @@ let engineVersion = '99.0-fake';
 let engineDriverStatus: [string, string][] = [];
 
 beforeAll(async () => {
-  scratch = await mkdtemp(join(tmpdir(), 'infra-commands-'));
+  scratch = await mkdtemp(join(tmpdir(), 'pulumi-doctor-'));
   fakeBin = join(scratch, 'bin');
   calls = join(scratch, 'calls.log');
   await mkdir(fakeBin);

@@ -1,0 +1,141 @@
+/**
+ * `npm run chaos [-- <configuration>...] [--seed N]`: for each configuration,
+ * a sustained, paced load while replicas are killed (SIGKILL, then started
+ * again) at seeded random times, ten times, and the broker is restarted
+ * once; then what each accepted user received: sent / delivered /
+ * duplicated / lost, for email and push. The lesson in one table: at most
+ * once loses, at least once duplicates, at least once with idempotent
+ * consumers does neither.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { REPO } from '../src/steps/manifest';
+import { BenchSystem } from './bench-system';
+import { chosen, type Configuration } from './configurations';
+import { count, settled } from './count';
+import { paced } from './load';
+import { printChaos, type ChaosResults, type ChaosRow } from './report';
+
+const USERS_PER_SECOND = 40;
+const SECONDS = 25;
+const KILLS = 10;
+const DEFAULT_SEED = 13;
+export const CHAOS_FILE = join(REPO, 'workshop-docs', 'public', 'bench', 'chaos-latest.json');
+
+/** A small seeded PRNG (mulberry32): the same seed, the same kills at the same times. */
+function random(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+type Event = { at: number; kind: 'kill'; replica: string; downMs: number } | { at: number; kind: 'broker' };
+
+/** Ten kills spread over the load (not in its last 3 s), and one broker restart in its middle third. */
+export function schedule(seed: number, replicas: string[]): Event[] {
+  const next = random(seed);
+  const span = (SECONDS - 4) * 1000;
+  const events: Event[] = Array.from({ length: KILLS }, () => ({
+    at: 1000 + Math.floor(next() * span),
+    kind: 'kill' as const,
+    replica: replicas[Math.floor(next() * replicas.length)],
+    downMs: 300 + Math.floor(next() * 1200),
+  }));
+  events.push({ at: Math.floor(((1 + next()) * SECONDS * 1000) / 3), kind: 'broker' });
+  return events.sort((a, b) => a.at - b.at);
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Runs the events in order (each one finished before the next starts); logs what it did. */
+async function unleash(system: BenchSystem, events: Event[], log: (line: string) => void): Promise<number> {
+  const start = Date.now();
+  let kills = 0;
+  for (const event of events) {
+    await sleep(Math.max(0, start + event.at - Date.now()));
+    if (event.kind === 'broker') {
+      const broker = [...system.brokers.values()][0];
+      log(`    ${((Date.now() - start) / 1000).toFixed(1)} s: restarting ${broker.kind}`);
+      await broker.restart();
+      continue;
+    }
+    log(`    ${((Date.now() - start) / 1000).toFixed(1)} s: kill ${event.replica}, back after ${event.downMs} ms`);
+    await system.fleet.killReplica(event.replica);
+    kills++;
+    await sleep(event.downMs);
+    await system.fleet.startReplica(event.replica, { waitForBroker: false });
+  }
+  return kills;
+}
+
+async function run(config: Configuration, seed: number, log: (line: string) => void): Promise<ChaosRow> {
+  const system = await BenchSystem.start(config.step, config.topology, `chaos-${config.key}`);
+  try {
+    const replicas = [...system.fleet.list('mail'), ...system.fleet.list('push')].map((r) => r.id);
+    const [sent, kills] = await Promise.all([
+      paced(system.gatewayUrl, USERS_PER_SECOND * SECONDS, USERS_PER_SECOND, `chaos-${config.key}`),
+      unleash(system, schedule(seed, replicas), log),
+    ]);
+    const { mail, push } = system.backing;
+    // Redeliveries come after ack_wait (2 s) or a claim's idle time (1 s) or a lease (3 s): wait them out.
+    await settled(
+      async () => [(await mail.deliveries()).length, (await push.deliveries()).length],
+      sent.accepted.size,
+      { quietMs: 5_000, stallMs: 10_000, timeoutMs: 90_000 },
+    );
+    const emails = new Set(sent.accepted.keys());
+    const ids = new Set([...sent.accepted.values()].map((u) => u.id));
+    const mailCount = count(await mail.deliveries(), emails, (d) => d.to);
+    const pushCount = count(await push.deliveries(), ids, (d) => d.userId);
+    const pick = ({ delivered, served, duplicated, lost }: typeof mailCount) => ({
+      delivered,
+      served,
+      duplicated,
+      lost,
+    });
+    return {
+      key: config.key,
+      label: config.label,
+      step: config.step,
+      sent: sent.accepted.size,
+      refused: sent.refused,
+      kills,
+      mail: pick(mailCount),
+      push: pick(pushCount),
+    };
+  } finally {
+    await system.stop();
+  }
+}
+
+export async function chaosRun(args: string[]): Promise<void> {
+  const seedAt = args.indexOf('--seed');
+  const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : DEFAULT_SEED;
+  if (!Number.isInteger(seed)) throw new Error(`--seed takes a whole number, got "${args[seedAt + 1]}"`);
+  const keys = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seed');
+  const log = (line: string) => console.error(line);
+  const rows: ChaosRow[] = [];
+  for (const config of chosen(keys)) {
+    log(
+      `${config.label} (end of step ${config.step}): ${USERS_PER_SECOND} users/s for ${SECONDS} s, ${KILLS} kills, 1 broker restart`,
+    );
+    rows.push(await run(config, seed, log));
+  }
+  const results: ChaosResults = {
+    kind: 'measured',
+    date: new Date().toISOString(),
+    seed,
+    usersPerSecond: USERS_PER_SECOND,
+    seconds: SECONDS,
+    rows,
+  };
+  printChaos(results);
+  await mkdir(dirname(CHAOS_FILE), { recursive: true });
+  await writeFile(CHAOS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nResults: ${CHAOS_FILE}`);
+}

@@ -9,6 +9,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { Delivery } from '../src/sinks';
 import { REPO } from '../src/steps/manifest';
 import { BenchSystem } from './bench-system';
 import { chosen, type Configuration } from './configurations';
@@ -73,6 +74,24 @@ async function unleash(system: BenchSystem, events: Event[], log: (line: string)
   return kills;
 }
 
+/** Which replicas sent a user's extra deliveries, and which event ids: a redelivery has one, a second publish two. */
+function explainDuplicates(
+  what: string,
+  deliveries: Delivery[],
+  keyOf: (d: Delivery) => string,
+  log: (line: string) => void,
+): void {
+  const byUser = new Map<string, Delivery[]>();
+  for (const d of deliveries) byUser.set(keyOf(d), [...(byUser.get(keyOf(d)) ?? []), d]);
+  const repeated = [...byUser.values()].filter((list) => list.length > 1);
+  for (const list of repeated.slice(0, 5)) {
+    const events = new Set(list.map((d) => d.eventId)).size;
+    log(
+      `    ${what} x${list.length} for ${keyOf(list[0])}: from ${list.map((d) => d.replicaId).join(' and ')}, ${events} event id(s)`,
+    );
+  }
+}
+
 async function run(config: Configuration, seed: number, log: (line: string) => void): Promise<ChaosRow> {
   const system = await BenchSystem.start(config.step, config.topology, `chaos-${config.key}`);
   try {
@@ -98,6 +117,8 @@ async function run(config: Configuration, seed: number, log: (line: string) => v
       duplicated,
       lost,
     });
+    explainDuplicates('email', await mail.deliveries(), (d) => d.to, log);
+    explainDuplicates('push', await push.deliveries(), (d) => d.userId, log);
     return {
       key: config.key,
       label: config.label,

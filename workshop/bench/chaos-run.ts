@@ -53,24 +53,46 @@ export function schedule(seed: number, replicas: string[]): Event[] {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs the events in order (each one finished before the next starts); logs what it did. */
+/** Starts a killed replica again; a start that fails (the broker was restarting) is tried again. */
+async function startAgain(system: BenchSystem, id: string, log: (line: string) => void, attempts = 3): Promise<void> {
+  try {
+    await system.fleet.startReplica(id, { waitForBroker: false });
+  } catch (error) {
+    if (attempts <= 1) throw error;
+    log(`    ${id} did not start (${(error as Error).message.split('\n')[0]}): trying again`);
+    await system.fleet.stopReplica(id);
+    await startAgain(system, id, log, attempts - 1);
+  }
+}
+
+/**
+ * Runs the events on time. A killed replica is started again in the
+ * background (it takes seconds to be ready), so the next kills stay on
+ * schedule; a kill of a replica still coming back waits for it first.
+ */
 async function unleash(system: BenchSystem, events: Event[], log: (line: string) => void): Promise<number> {
   const start = Date.now();
+  const returning = new Map<string, Promise<void>>();
   let kills = 0;
   for (const event of events) {
     await sleep(Math.max(0, start + event.at - Date.now()));
+    const at = `${((Date.now() - start) / 1000).toFixed(1)} s`;
     if (event.kind === 'broker') {
       const broker = [...system.brokers.values()][0];
-      log(`    ${((Date.now() - start) / 1000).toFixed(1)} s: restarting ${broker.kind}`);
+      log(`    ${at}: restarting ${broker.kind}`);
       await broker.restart();
       continue;
     }
-    log(`    ${((Date.now() - start) / 1000).toFixed(1)} s: kill ${event.replica}, back after ${event.downMs} ms`);
+    await returning.get(event.replica);
+    log(`    ${at}: kill ${event.replica}, started again after ${event.downMs} ms`);
     await system.fleet.killReplica(event.replica);
     kills++;
-    await sleep(event.downMs);
-    await system.fleet.startReplica(event.replica, { waitForBroker: false });
+    returning.set(
+      event.replica,
+      sleep(event.downMs).then(() => startAgain(system, event.replica, log)),
+    );
   }
+  await Promise.all(returning.values());
   return kills;
 }
 

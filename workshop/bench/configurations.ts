@@ -17,10 +17,16 @@ export interface Configuration {
 
 const replicas = { gateway: 1, user: 1, mail: 2, push: 2 };
 
-/** The same short timeouts as the steps' checks: a killed replica's events come back within seconds. */
+/**
+ * Short timeouts, so that a killed replica's events come back within seconds.
+ * A Redis Streams entry is claimed by another consumer once idle this long,
+ * even while its handler still runs (JetStream's server signals progress; this
+ * one does not): it must exceed the slowest send on a busy machine, so 5 s
+ * rather than the 1 s of step 6's check.
+ */
 const JETSTREAM_ENV = { JETSTREAM_ACK_WAIT_MS: '2000' };
 const IDEMPOTENT_ENV = { ...JETSTREAM_ENV, IDEMPOTENCY_LEASE_MS: '3000' };
-const STREAMS_ENV = { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' };
+const STREAMS_ENV = { REDIS_STREAMS_CLAIM_IDLE_MS: '5000' };
 
 function consumers(transport: Transport, env: Record<string, string>, brokers?: Transport[]): Topology {
   // Pull consumers (JetStream, Redis Streams) hold no subscription for the runtime to count.

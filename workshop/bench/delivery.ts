@@ -59,10 +59,10 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
     });
     const emails = await system.backing.mail.deliveries();
     const pushList = await pushes(pushSinkUrl);
-    const mail = count(emails, load.accepted, (d) => d.to);
+    const mail = count(emails, new Set(load.acceptedUsers.keys()), (d) => d.to);
     const push = count(
       pushList.map((p) => ({ eventId: '', replicaId: '', userId: p.userId, to: p.userId })),
-      load.accepted,
+      new Set(load.acceptedUsers.values()),
       (d) => d.userId,
     );
     const lastEmail = Math.max(start, ...arrivals.list().map((a) => a.at));

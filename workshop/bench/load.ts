@@ -16,6 +16,8 @@ export interface LoadOptions {
 export interface LoadResult {
   /** 2xx answers: users the gateway accepted. */
   accepted: number;
+  /** The accepted users' ids by email address, read from each 201's body. */
+  acceptedUsers: Map<string, string>;
   refused: number;
   errors: number;
   seconds: number;
@@ -23,22 +25,37 @@ export interface LoadResult {
   p99Ms: number;
 }
 
-/** POST `body` (with [<id>] replaced by a fresh id per request) to `url`. */
+/** POST users (a fresh email address each) to `url`. */
 export async function hammer(url: string, options: LoadOptions, prefix = 'u'): Promise<LoadResult> {
+  const acceptedUsers = new Map<string, string>();
+  let next = 0;
   const result = await autocannon({
     url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: `${prefix}-[<id>]@example.com`, name: 'Bench User' }),
-    idReplacement: true,
     connections: options.connections,
     duration: options.seconds,
     maxOverallRequests: options.maxRequests,
     timeout: 10,
+    requests: [
+      {
+        setupRequest: (request) => ({
+          ...request,
+          body: JSON.stringify({ email: `${prefix}-${next++}@example.com`, name: 'Bench User' }),
+        }),
+        // Which users were accepted, so that a loss is a user, not a difference of two counts.
+        onResponse: (status, body) => {
+          if (status !== 201) return;
+          const user = JSON.parse(body) as { id: string; email: string };
+          acceptedUsers.set(user.email, user.id);
+        },
+      },
+    ],
   });
   const accepted = result['2xx'];
   return {
     accepted,
+    acceptedUsers,
     refused: result.non2xx,
     errors: result.errors + result.timeouts,
     seconds: result.duration,

@@ -1,6 +1,7 @@
 /**
- * `npm run chaos [-- <configuration>...] [--seed N]`: for each configuration,
- * a sustained, paced load while replicas are killed (SIGKILL, then started
+ * `npm run chaos [-- <configuration>...] [--seed N] [--graceful]`: for each
+ * configuration, a sustained, paced load while replicas are killed (SIGKILL,
+ * or SIGTERM with --graceful, as a rolling deploy stops them; then started
  * again) at seeded random times, ten times, and the broker is restarted
  * once; then what each accepted user received: sent / delivered /
  * duplicated / lost, for email and push. The lesson in one table: at most
@@ -22,6 +23,7 @@ const SECONDS = 25;
 const KILLS = 10;
 const DEFAULT_SEED = 13;
 export const CHAOS_FILE = join(REPO, 'workshop-docs', 'public', 'bench', 'chaos-latest.json');
+export const GRACEFUL_FILE = join(REPO, 'workshop-docs', 'public', 'bench', 'chaos-graceful-latest.json');
 
 /** A small seeded PRNG (mulberry32): the same seed, the same kills at the same times. */
 function random(seed: number): () => number {
@@ -68,11 +70,18 @@ async function startAgain(system: BenchSystem, id: string, log: (line: string) =
 /**
  * Runs the events on time. A killed replica is started again in the
  * background (it takes seconds to be ready), so the next kills stay on
- * schedule; a kill of a replica still coming back waits for it first.
+ * schedule; a kill waits until the other replica of its service is back, so
+ * that one replica of each service is always up (what is lost is then what
+ * the killed one held, not everything sent while both were down).
  */
-async function unleash(system: BenchSystem, events: Event[], log: (line: string) => void): Promise<number> {
+async function unleash(
+  system: BenchSystem,
+  events: Event[],
+  graceful: boolean,
+  log: (line: string) => void,
+): Promise<number> {
   const start = Date.now();
-  const returning = new Map<string, Promise<void>>();
+  const returning = new Map<string, Promise<void>>(); // by service
   let kills = 0;
   for (const event of events) {
     await sleep(Math.max(0, start + event.at - Date.now()));
@@ -83,12 +92,13 @@ async function unleash(system: BenchSystem, events: Event[], log: (line: string)
       await broker.restart();
       continue;
     }
-    await returning.get(event.replica);
-    log(`    ${at}: kill ${event.replica}, started again after ${event.downMs} ms`);
-    await system.fleet.killReplica(event.replica);
+    const service = event.replica.split('-')[0];
+    await returning.get(service);
+    log(`    ${at}: ${graceful ? 'stop' : 'kill'} ${event.replica}, started again after ${event.downMs} ms`);
+    await (graceful ? system.fleet.stopReplica(event.replica) : system.fleet.killReplica(event.replica));
     kills++;
     returning.set(
-      event.replica,
+      service,
       sleep(event.downMs).then(() => startAgain(system, event.replica, log)),
     );
   }
@@ -114,13 +124,18 @@ function explainDuplicates(
   }
 }
 
-async function run(config: Configuration, seed: number, log: (line: string) => void): Promise<ChaosRow> {
+async function run(
+  config: Configuration,
+  seed: number,
+  graceful: boolean,
+  log: (line: string) => void,
+): Promise<ChaosRow> {
   const system = await BenchSystem.start(config.step, config.topology, `chaos-${config.key}`);
   try {
     const replicas = [...system.fleet.list('mail'), ...system.fleet.list('push')].map((r) => r.id);
     const [sent, kills] = await Promise.all([
       paced(system.gatewayUrl, USERS_PER_SECOND * SECONDS, USERS_PER_SECOND, `chaos-${config.key}`),
-      unleash(system, schedule(seed, replicas), log),
+      unleash(system, schedule(seed, replicas), graceful, log),
     ]);
     const { mail, push } = system.backing;
     // Redeliveries come after ack_wait (2 s) or a claim's idle time (1 s) or a lease (3 s): wait them out.
@@ -160,6 +175,7 @@ export async function chaosRun(args: string[]): Promise<void> {
   const seedAt = args.indexOf('--seed');
   const seed = seedAt >= 0 ? Number(args[seedAt + 1]) : DEFAULT_SEED;
   if (!Number.isInteger(seed)) throw new Error(`--seed takes a whole number, got "${args[seedAt + 1]}"`);
+  const graceful = args.includes('--graceful');
   const keys = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--seed');
   const log = (line: string) => console.error(line);
   const rows: ChaosRow[] = [];
@@ -167,18 +183,20 @@ export async function chaosRun(args: string[]): Promise<void> {
     log(
       `${config.label} (end of step ${config.step}): ${USERS_PER_SECOND} users/s for ${SECONDS} s, ${KILLS} kills, 1 broker restart`,
     );
-    rows.push(await run(config, seed, log));
+    rows.push(await run(config, seed, graceful, log));
   }
   const results: ChaosResults = {
     kind: 'measured',
     date: new Date().toISOString(),
     seed,
+    stop: graceful ? 'SIGTERM' : 'SIGKILL',
     usersPerSecond: USERS_PER_SECOND,
     seconds: SECONDS,
     rows,
   };
   printChaos(results);
-  await mkdir(dirname(CHAOS_FILE), { recursive: true });
-  await writeFile(CHAOS_FILE, `${JSON.stringify(results, null, 2)}\n`);
-  console.log(`\nResults: ${CHAOS_FILE}`);
+  const file = graceful ? GRACEFUL_FILE : CHAOS_FILE;
+  await mkdir(dirname(file), { recursive: true });
+  await writeFile(file, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nResults: ${file}`);
 }

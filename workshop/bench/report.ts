@@ -114,6 +114,8 @@ export interface ChaosResults {
   note?: string;
   date: string;
   seed: number;
+  /** How the replicas were stopped: SIGKILL (a crash) or SIGTERM (a graceful stop). */
+  stop: 'SIGKILL' | 'SIGTERM';
   usersPerSecond: number;
   seconds: number;
   rows: ChaosRow[];
@@ -121,7 +123,7 @@ export interface ChaosResults {
 
 export function printChaos(r: ChaosResults): void {
   console.log(
-    `\nChaos: ${r.usersPerSecond} users/s for ${r.seconds} s, ${r.rows[0]?.kills ?? 0} replica kills (SIGKILL, restarted) and one broker restart, seed ${r.seed}.`,
+    `\nChaos: ${r.usersPerSecond} users/s for ${r.seconds} s, ${r.rows[0]?.kills ?? 0} replica stops (${r.stop}, started again) and one broker restart, seed ${r.seed}.`,
   );
   console.log(
     table(

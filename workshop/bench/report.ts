@@ -38,6 +38,9 @@ export interface BenchResults {
   configurations: ConfigurationResult[];
 }
 
+/** Deliveries per accepted user who got any (those for users the load did not see accepted are left out). */
+export const perUser = (c: Counted) => (c.served + c.duplicated) / Math.max(1, c.served);
+
 const fixed = (n: number, digits = 0) => (Number.isFinite(n) ? n.toFixed(digits) : '-');
 const ratio = (n: number, of: number) => `${fixed(n)} (${fixed(n / of, 2)}x)`;
 
@@ -87,9 +90,9 @@ export function printTable(r: BenchResults): void {
         ratio(x.pushesPerSecond, c.mailDevPerSecond),
         fixed(x.p50Ms),
         fixed(x.p99Ms),
-        fixed(x.mail.delivered / Math.max(1, x.mail.served), 2),
+        fixed(perUser(x.mail), 2),
         String(x.mail.lost),
-        fixed(x.push.delivered / Math.max(1, x.push.served), 2),
+        fixed(perUser(x.push), 2),
         String(x.push.lost),
       ]),
     ),

@@ -81,6 +81,7 @@ export function buildSidebar(manifest: Manifest): SidebarItem[] {
       ],
     },
     { text: 'Steps', items: steps.map((step) => ({ text: stepText(step), link: stepLink(step) })) },
+    { text: 'Measure', items: [{ text: 'Measure it', link: '/measure' }] },
     { text: 'Facilitators', items: [{ text: 'Running it in a room', link: '/facilitator' }] },
   ];
 }

@@ -11,7 +11,7 @@ import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
-import { brokersOf, CONSUMERS, type Topology, type Transport } from '../src/runtime/topology';
+import { consumerCount, type Topology, type Transport } from '../src/runtime/topology';
 import { endOverlays, getStep, REPO } from '../src/steps/manifest';
 import { makeTree } from '../src/steps/tree';
 import { Broker } from './brokers';
@@ -35,11 +35,11 @@ export class BenchSystem {
     const brokers = new Map<Transport, Broker>();
     let backing: Backing | undefined;
     try {
-      for (const kind of brokersOf(topology)) {
+      for (const kind of topology.brokers) {
         await mkdir(join(scratch, kind));
         brokers.set(kind, await Broker.start(kind, join(scratch, kind), logDir));
       }
-      backing = await Backing.start({ redis: false, nats: false, buildDir, logDir });
+      backing = await Backing.start({ brokers: [], buildDir, logDir });
       const endpoints = {
         ...backing.endpoints,
         redisUrl: brokers.get('redis')?.url,
@@ -47,7 +47,7 @@ export class BenchSystem {
         natsMonitorUrl: brokers.get('nats')?.monitorUrl,
       };
       const fleet = await Fleet.start(topology, endpoints, buildDir, logDir);
-      const consumers = CONSUMERS.reduce((n, s) => n + topology.replicas[s], 0);
+      const consumers = consumerCount(topology);
       if (topology.waitForSubscriptions === false && consumers > 0) await waitForConsumers(endpoints, consumers);
       return new BenchSystem(backing, brokers, fleet, logDir, scratch);
     } catch (error) {

@@ -10,7 +10,7 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Delivery } from '../src/sinks';
+import type { Delivery } from '../src/grading/sinks';
 import { REPO } from '../src/steps/manifest';
 import { BenchSystem } from './bench-system';
 import { chosen, type Configuration } from './configurations';

@@ -3,7 +3,7 @@
  * each with two mail and two push replicas, as the step's solution chain
  * lays it down (baseline + solutions 1..N).
  */
-import type { Topology, Transport } from '../src/runtime/topology';
+import { topology, withEnv, type Topology, type Transport } from '../src/runtime/topology';
 
 export interface Configuration {
   /** Short key, used in the JSON and the chart. */
@@ -14,8 +14,6 @@ export interface Configuration {
   step: number;
   topology: Topology;
 }
-
-const replicas = { gateway: 1, user: 1, mail: 2, push: 2 };
 
 /**
  * Short timeouts, so that a killed replica's events come back within seconds.
@@ -30,12 +28,12 @@ const STREAMS_ENV = { REDIS_STREAMS_CLAIM_IDLE_MS: '5000' };
 
 function consumers(transport: Transport, env: Record<string, string>, brokers?: Transport[]): Topology {
   // Pull consumers (JetStream, Redis Streams) hold no subscription for the runtime to count.
-  return { transport, brokers, replicas, env: { mail: env, push: env }, waitForSubscriptions: false };
+  return { ...withEnv(topology(transport, 2, 2, brokers), { mail: env, push: env }), waitForSubscriptions: false };
 }
 
 export const CONFIGURATIONS: Configuration[] = [
-  { key: 'redis-pubsub', label: 'Redis pub/sub', step: 2, topology: { transport: 'redis', replicas } },
-  { key: 'nats-queue', label: 'NATS queue groups', step: 3, topology: { transport: 'nats', replicas } },
+  { key: 'redis-pubsub', label: 'Redis pub/sub', step: 2, topology: topology('redis', 2, 2) },
+  { key: 'nats-queue', label: 'NATS queue groups', step: 3, topology: topology('nats', 2, 2) },
   { key: 'jetstream', label: 'JetStream', step: 4, topology: consumers('nats', JETSTREAM_ENV) },
   {
     key: 'jetstream-idempotent',

@@ -3,7 +3,7 @@
  * beyond the first per user) and losses (accepted users with none), and
  * waiting until the sinks have stopped changing.
  */
-import type { Delivery } from '../src/sinks';
+import type { Delivery } from '../src/grading/sinks';
 
 export interface Count {
   /** Deliveries in all. */

@@ -14,6 +14,7 @@ import { dirname, join } from 'node:path';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology } from '../src/runtime/topology';
 import { REPO } from '../src/steps/manifest';
 import { BenchSystem } from './bench-system';
 import { bareHttp, mailDevIngest, natsQueue } from './ceilings';
@@ -111,8 +112,7 @@ const pick = ({ delivered, served, duplicated, lost }: Count) => ({ delivered, s
 
 /** The gateway with the user service answering and no consumer: what it takes on its own. */
 async function gatewayAlone(): Promise<number> {
-  const topology = { transport: 'nats' as const, replicas: { gateway: 1, user: 1, mail: 0, push: 0 } };
-  const system = await BenchSystem.start(3, topology, 'gateway-alone');
+  const system = await BenchSystem.start(3, topology('nats', 0, 0), 'gateway-alone');
   try {
     return (await hammer(`${system.gatewayUrl}/users`, LOAD, 'alone')).perSecond;
   } finally {
@@ -129,7 +129,7 @@ export async function deliveryBench(keys: string[]): Promise<void> {
   log('Ceilings: bare node:http, a raw NATS queue group, MailDev ingest...');
   const http = await bareHttp(LOAD, logDir);
   const nats = await natsQueue(NATS_MESSAGES, logDir);
-  const backing = await Backing.start({ redis: false, nats: false, buildDir: await buildServices(REPO), logDir });
+  const backing = await Backing.start({ brokers: [], buildDir: await buildServices(REPO), logDir });
   let ingest: number;
   try {
     const arrivals = await MailArrivals.connect(backing.endpoints.mailDevUrl);

@@ -4,7 +4,7 @@
  * sender for latency, which records when each user was POSTed.
  */
 import autocannon from 'autocannon';
-import { createUser } from '../src/traffic';
+import { createUser } from '../src/grading/traffic';
 
 export interface LoadOptions {
   connections: number;

@@ -1,7 +1,7 @@
 /** The bench's arithmetic: what counts as a duplicate, a loss, and the chaos schedule. */
 import { schedule } from '../bench/chaos-run';
 import { count, percentile } from '../bench/count';
-import type { Delivery } from '../src/sinks';
+import type { Delivery } from '../src/grading/sinks';
 
 const email = (to: string, replicaId = 'mail-1'): Delivery => ({ eventId: `e-${to}`, userId: to, replicaId, to });
 

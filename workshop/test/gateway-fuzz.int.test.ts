@@ -13,10 +13,11 @@ import fc from 'fast-check';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology } from '../src/runtime/topology';
 import { ManagedProcess } from '../src/runtime/managed-process';
 import { freePort } from '../src/runtime/ports';
 import { requireTool } from '../src/runtime/tools';
-import { createUser } from '../src/traffic';
+import { createUser } from '../src/grading/traffic';
 import { badRequests, readableMessage, send, type BadRequest } from './fuzz/bodies';
 
 const REPO = join(__dirname, '..', '..');
@@ -42,7 +43,7 @@ beforeAll(async () => {
   await redis.waitForLine(/Ready to accept connections/);
   // Only the gateway and the user service: no consumer is needed to create a user.
   fleet = await Fleet.start(
-    { transport: 'redis', replicas: { gateway: 1, user: 1, mail: 0, push: 0 } },
+    topology('redis', 0, 0),
     { redisUrl: `redis://127.0.0.1:${port}`, smtpUrl: 'smtp://127.0.0.1:9', mailDevUrl: '', pushSinkUrl: '' },
     buildDir,
     logDir,

@@ -82,6 +82,14 @@ export function buildSidebar(manifest: Manifest): SidebarItem[] {
     },
     { text: 'Steps', items: steps.map((step) => ({ text: stepText(step), link: stepLink(step) })) },
     { text: 'Measure', items: [{ text: 'Measure it', link: '/measure' }] },
+    {
+      text: 'Beyond the steps',
+      items: [
+        { text: 'The transactional outbox', link: '/beyond/outbox' },
+        { text: 'Poison messages and dead letters', link: '/beyond/poison-messages' },
+        { text: 'Ordering and per-key concurrency', link: '/beyond/ordering' },
+      ],
+    },
     { text: 'Facilitators', items: [{ text: 'Running it in a room', link: '/facilitator' }] },
   ];
 }

@@ -14,6 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { keyOfSalt, makeEncryptionSalt } from '../src/commands/passphrase';
 import { pulumiPassthrough } from '../src/commands/pulumi';
 
+// Each stand-in pulumi call derives the stack key as Pulumi does (PBKDF2, 1,000,000 rounds):
+// about a second each on an idle core, several on a loaded machine.
+jest.setTimeout(60_000);
+
 const REPO = join(__dirname, '..', '..');
 let scratch: string;
 let bin: string;

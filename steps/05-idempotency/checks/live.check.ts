@@ -59,7 +59,7 @@ afterAll(async () => {
   await rm(chaosDir, { recursive: true, force: true });
 });
 
-test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: exactly one email and one push each`, async () => {
+test(`${USERS} users, mail-1 and push-1 crash after an event is sent and marked done, before its ack: one email and one push each`, async () => {
   const burst = startBurst(system.gatewayUrl, USERS, { perSecond: BURST_RATE });
   const users = await burst.done;
   // The crashing replicas die about a second after their 20th send; bring them back.

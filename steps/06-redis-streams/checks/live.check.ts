@@ -54,7 +54,7 @@ afterAll(async () => {
   await rm(chaosDir, { recursive: true, force: true });
 });
 
-test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: exactly one email and one push each`, async () => {
+test(`${USERS} users, mail-1 and push-1 crash after an event is sent and marked done, before its ack: one email and one push each`, async () => {
   const users = await createUsers(system.gatewayUrl, USERS);
   await waitFor(() => CRASHING.every((id) => !isRunning(system.fleet, id)), {
     what: 'mail-1 and push-1 to crash',

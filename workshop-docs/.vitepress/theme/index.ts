@@ -1,6 +1,7 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
 import DeliveryDiagram from './DeliveryDiagram.vue';
+import FlowDiagram from './FlowDiagram.vue';
 import MeasureChart from './MeasureChart.vue';
 import StepFiles from './StepFiles.vue';
 import StepList from './StepList.vue';
@@ -10,6 +11,7 @@ export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
     app.component('DeliveryDiagram', DeliveryDiagram);
+    app.component('FlowDiagram', FlowDiagram);
     app.component('MeasureChart', MeasureChart);
     app.component('StepFiles', StepFiles);
     app.component('StepList', StepList);

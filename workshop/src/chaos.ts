@@ -15,6 +15,7 @@ import type { User } from '../../services/shared/src/events';
 import { natsSubscriptions } from './runtime/subscriptions';
 import { waitFor } from './runtime/wait';
 import { createUser } from './traffic';
+import { progress, tick } from './cli/progress';
 
 /**
  * A TCP proxy that holds each new connection for `delayMs` before it reaches
@@ -101,9 +102,12 @@ export function startBurst(
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
       created++;
+      tick('burst', () => `${created}/${count} users created`);
     }
   };
-  const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(() => users);
+  const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(
+    () => (progress(`${count} users created`), users),
+  );
   return { created: () => created, done };
 }
 

@@ -14,6 +14,7 @@ import { stackOutputs, stackSinks } from './stack';
 import type { MailDevClient, PushSinkClient } from '../sinks';
 import type { BackingEndpoints } from '../runtime/backing';
 import { waitForConsumers } from './consumers';
+import { timed } from '../cli/progress';
 
 export interface StartOptions {
   /** The check kills replicas and sets fault hooks: it runs on the local runtime only. */
@@ -53,7 +54,7 @@ export async function startSystem(topology: Topology, advice: string, options: S
   const logDir = await newLogDir(tree);
   let buildDir: string;
   try {
-    buildDir = await buildServices(tree);
+    buildDir = await timed('building the services', 'services built', buildServices(tree));
   } catch (error) {
     throw new GradeError(`The services do not compile: ${(error as Error).message}`);
   }

@@ -10,6 +10,7 @@ import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { packageFile, requireTool } from './tools';
 import { waitFor } from './wait';
+import { progress, timed } from '../cli/progress';
 
 export interface BackingEndpoints {
   redisUrl?: string;
@@ -94,7 +95,7 @@ export class Backing {
           args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
           logFile: log('redis'),
         });
-        ready.push(redis.waitForLine(/Ready to accept connections/));
+        ready.push(redis.waitForLine(/Ready to accept connections/).then(() => progress('Redis ready')));
       }
       if (natsServer) {
         endpoints.natsUrl = `nats://127.0.0.1:${natsPort}`;
@@ -115,7 +116,7 @@ export class Backing {
           ],
           logFile: log('nats'),
         });
-        ready.push(nats.waitForLine(/Server is ready/));
+        ready.push(nats.waitForLine(/Server is ready/).then(() => progress('NATS ready (JetStream on)')));
       }
 
       const maildev = spawn({
@@ -141,7 +142,7 @@ export class Backing {
         waitFor(() => maildev.running && mail.healthy().catch(() => false), {
           what: 'MailDev to answer /api/healthz',
           timeoutMs: 20_000,
-        }),
+        }).then(() => progress('MailDev ready')),
       );
 
       const sink = spawn({
@@ -151,9 +152,9 @@ export class Backing {
         env: { PORT: String(sinkPort), HOST: '127.0.0.1', REPLICA_ID: 'push-sink' },
         logFile: log('push-sink'),
       });
-      ready.push(sink.waitForLine(/ready:/));
+      ready.push(sink.waitForLine(/ready:/).then(() => progress('push sink ready')));
 
-      await Promise.all(ready);
+      await timed('starting the brokers and sinks', 'brokers and sinks up', Promise.all(ready));
       return new Backing(endpoints, processes, scratch);
     } catch (error) {
       await Promise.all(processes.map((p) => p.kill()));

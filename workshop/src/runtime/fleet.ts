@@ -18,6 +18,7 @@ import {
   type Topology,
 } from './topology';
 import { waitFor } from './wait';
+import { progress, timed } from '../cli/progress';
 
 export interface Replica {
   id: string;
@@ -60,7 +61,8 @@ export class Fleet {
       }
     }
     try {
-      await Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      const all = Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      await timed(`starting ${fleet.replicas.size} replicas`, 'replicas started', all);
       await fleet.waitForSubscriptions();
     } catch (error) {
       await fleet.stop();
@@ -85,6 +87,7 @@ export class Fleet {
       logFile: join(this.logDir, `${id}.log`),
     });
     await replica.process.waitForLine(/ready:/, 30_000);
+    progress(`${id} started`);
     if (waitForBroker) await this.waitForSubscriptions();
   }
 
@@ -146,6 +149,7 @@ export class Fleet {
         what: `${count} subscriber(s) on "${subject}" at the broker`,
         timeoutMs: 10_000,
       });
+      progress(`${count} replica(s) subscribed to ${subject}`);
     }
   }
 

@@ -10,6 +10,7 @@ import { buildServices, pruneOldest } from './build';
 /** The logs of the last runs are kept, older ones removed. */
 const KEEP_LOG_DIRS = 20;
 import { Fleet } from './fleet';
+import { timed } from '../cli/progress';
 import { brokersOf, type Topology } from './topology';
 
 export interface LocalRuntimeOptions {
@@ -41,7 +42,7 @@ export class LocalRuntime {
   static async start({ root, topology, logDir }: LocalRuntimeOptions): Promise<LocalRuntime> {
     logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
-    const buildDir = await buildServices(root);
+    const buildDir = await timed('building the services', 'services built', buildServices(root));
     const backing = await Backing.start({
       redis: brokersOf(topology).includes('redis'),
       nats: brokersOf(topology).includes('nats'),

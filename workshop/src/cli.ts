@@ -26,7 +26,7 @@ function target(spec: CommandSpec, value: string | boolean | undefined): Target 
   throw new UsageError(`--target is local or stack, not "${String(chosen)}"`, spec);
 }
 
-const COMMANDS: Command[] = [
+export const COMMANDS: Command[] = [
   {
     name: 'status',
     usage: `${W} status`,
@@ -170,7 +170,7 @@ const COMMANDS: Command[] = [
 /** `grade` is the older name of `test`. */
 const ALIASES: Record<string, string> = { grade: 'test' };
 
-function find(name: string): Command | undefined {
+export function find(name: string): Command | undefined {
   return COMMANDS.find((c) => c.name === (ALIASES[name] ?? name));
 }
 

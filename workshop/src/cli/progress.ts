@@ -21,9 +21,9 @@ const write = (line: string) => void process.stdout.write(`${dim(`    · ${line}
 let show: ((line: string) => void) | undefined = process.env[PROGRESS_ENV] === '1' ? write : undefined;
 const lastTick = new Map<string, number>();
 
-/** Turns the lines on (or off) in this process. */
-export function showProgress(on = true): void {
-  show = on ? write : undefined;
+/** Turns the lines on (to stdout, or to `to`) or off in this process. */
+export function showProgress(on: boolean | ((line: string) => void) = true): void {
+  show = on === true ? write : on || undefined;
 }
 
 export function progressShown(): boolean {

@@ -23,7 +23,8 @@ const W = 'npm run workshop --';
 function target(spec: CommandSpec, value: string | boolean | undefined): Target | undefined {
   const chosen = value ?? process.env.WORKSHOP_TARGET;
   if (chosen === undefined || chosen === 'local' || chosen === 'stack') return chosen;
-  throw new UsageError(`--target is local or stack, not "${String(chosen)}"`, spec);
+  const from = value === undefined ? 'WORKSHOP_TARGET (in your environment)' : '--target';
+  throw new UsageError(`${from} is local or stack, not "${String(chosen)}"`, spec);
 }
 
 export const COMMANDS: Command[] = [

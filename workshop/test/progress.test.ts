@@ -48,9 +48,14 @@ test('timed: a heartbeat while it lasts, then what is done and how long it took'
   jest.advanceTimersByTime(3_100);
   finish('ok');
   await expect(work).resolves.toBe('ok');
-  expect(lines).toEqual(['starting 6 replicas (1.5 s)', 'starting 6 replicas (3.0 s)', 'replicas started 3.1 s']);
+  expect(lines).toEqual([
+    'starting 6 replicas (1.0 s)',
+    'starting 6 replicas (2.0 s)',
+    'starting 6 replicas (3.0 s)',
+    'replicas started 3.1 s',
+  ]);
   jest.advanceTimersByTime(5_000);
-  expect(lines).toHaveLength(3); // the heartbeat stopped
+  expect(lines).toHaveLength(4); // the heartbeat stopped
 });
 
 describe("the grader child's output", () => {
@@ -68,7 +73,7 @@ describe("the grader child's output", () => {
     ]);
   });
 
-  test('while jest starts, a line every 1.5 s; none once the checks speak', () => {
+  test('while jest starts, a line every second; none once the checks speak', () => {
     const echo = graderEcho((line) => lines.push(line));
     jest.advanceTimersByTime(3_000);
     echo.take('    · Pulumi program read 0.9 s\n');
@@ -77,7 +82,8 @@ describe("the grader child's output", () => {
     // eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
     expect(lines.map((l) => l.replace(/\u001b\[\d+m/g, ''))).toEqual([
       '    · starting jest',
-      '    · starting jest (1.5 s)',
+      '    · starting jest (1.0 s)',
+      '    · starting jest (2.0 s)',
       '    · starting jest (3.0 s)',
       '    · Pulumi program read 0.9 s',
     ]);

@@ -10,7 +10,7 @@ import { dim } from './style';
 const ANSI = /\u001b\[[0-9;]*m/g;
 /** jest's banners: noise for a learner. */
 const NOISE = /^(Running one project|Force exiting Jest|Determining test suites|Test results written to)/;
-const HEARTBEAT_MS = 1_500;
+const HEARTBEAT_MS = 1_000;
 
 export interface GraderEcho {
   take(chunk: Buffer | string): void;

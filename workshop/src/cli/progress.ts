@@ -50,11 +50,11 @@ export function seconds(sinceMs: number): string {
 
 /**
  * `work`, with `done` and the time it took once it is over ("services built
- * 1.2 s"), and `doing` every second or so while it lasts.
+ * 1.2 s"), and `doing` every second while it lasts.
  */
 export async function timed<T>(doing: string, done: string, work: Promise<T>): Promise<T> {
   const started = Date.now();
-  const heartbeat = show ? setInterval(() => progress(`${doing} (${seconds(started)})`), TICK_MS * 1.5) : undefined;
+  const heartbeat = show ? setInterval(() => progress(`${doing} (${seconds(started)})`), TICK_MS) : undefined;
   try {
     const value = await work;
     progress(`${done} ${seconds(started)}`);

@@ -74,7 +74,9 @@ async function runJest(file: string, env: NodeJS.ProcessEnv, echo: boolean): Pro
     .then((text) => JSON.parse(text) as { numPassedTests: number; numFailedTests: number })
     .catch(() => ({ numPassedTests: 0, numFailedTests: 0 }));
   await rm(scratch, { recursive: true, force: true });
-  return { code, output, tests: { passed: summary.numPassedTests, failed: summary.numFailedTests } };
+  // A check file that did not run at all (it does not compile, a hook threw before any test) fails as one.
+  const failed = summary.numFailedTests || (code !== 0 ? 1 : 0);
+  return { code, output, tests: { passed: summary.numPassedTests, failed } };
 }
 
 export async function runChecks(step: Step, options: GradeOptions = {}): Promise<CheckRun[]> {

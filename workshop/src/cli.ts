@@ -176,7 +176,10 @@ export function find(name: string): Command | undefined {
 }
 
 export function overview(): string {
-  const lines = COMMANDS.map((c) => `  ${c.usage.padEnd(44)} ${c.summary}`);
+  // A usage too long for the column gets its summary on the next line.
+  const lines = COMMANDS.map((c) =>
+    c.usage.length < 44 ? `  ${c.usage.padEnd(44)} ${c.summary}` : `  ${c.usage}\n  ${''.padEnd(44)} ${c.summary}`,
+  );
   return [
     `usage: ${W} <command>   (each command has --help)`,
     '',

@@ -58,6 +58,16 @@ test('timed: a heartbeat while it lasts, then what is done and how long it took'
   expect(lines).toHaveLength(4); // the heartbeat stopped
 });
 
+test('timed: work given as a function starts after the clock', async () => {
+  showProgress((line) => lines.push(line));
+  const work = timed('starting', 'started', () => {
+    jest.advanceTimersByTime(1_000); // blocks as it starts, like spawning processes
+    return Promise.resolve(1);
+  });
+  await expect(work).resolves.toBe(1);
+  expect(lines).toEqual(['starting (1.0 s)', 'started 1.0 s']);
+});
+
 describe("the grader child's output", () => {
   test('whole lines, even when a chunk ends mid-line; without jest banners, in colour or not', () => {
     const echo = graderEcho((line) => lines.push(line));

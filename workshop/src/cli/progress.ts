@@ -50,13 +50,14 @@ export function seconds(sinceMs: number): string {
 
 /**
  * `work`, with `done` and the time it took once it is over ("services built
- * 1.2 s"), and `doing` every second while it lasts.
+ * 1.2 s"), and `doing` every second while it lasts. Work that blocks as it
+ * starts (spawning processes) is best given as a function: the clock starts first.
  */
-export async function timed<T>(doing: string, done: string, work: Promise<T>): Promise<T> {
+export async function timed<T>(doing: string, done: string, work: Promise<T> | (() => Promise<T>)): Promise<T> {
   const started = Date.now();
   const heartbeat = show ? setInterval(() => progress(`${doing} (${seconds(started)})`), TICK_MS) : undefined;
   try {
-    const value = await work;
+    const value = await (typeof work === 'function' ? work() : work);
     progress(`${done} ${seconds(started)}`);
     return value;
   } finally {

@@ -61,7 +61,8 @@ export class Fleet {
       }
     }
     try {
-      const all = Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      const all = () =>
+        Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
       await timed(`starting ${fleet.replicas.size} replicas`, 'replicas started', all);
       await fleet.waitForSubscriptions();
     } catch (error) {

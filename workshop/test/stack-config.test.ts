@@ -114,30 +114,33 @@ test('the config command lists every setting with its source', () => {
   expect(readSettings(dir, 'dev')).toHaveLength(readProject(dir).keys.length);
 });
 
-describe('local --plan when the stack and the code disagree: one line that names the setting', () => {
-  test('the code uses NATS, the stack says redis', () => {
-    const said = stackMismatch(
-      'mail-1 exited (code 1); its last output:\n[mail-1] cannot start: NATS_URL is not set',
-      true,
-      dir,
-      3,
-    )!;
+describe('local when the code and the run disagree on the broker: one line that names what to change', () => {
+  const plan = (current: number) => ({ plan: true, transport: 'redis' as const, infraDir: dir, current });
+
+  test('--plan: the code uses NATS, the stack says redis', () => {
+    const failure = 'mail-1 exited (code 1); its last output:\n[mail-1] cannot start: NATS_URL is not set';
+    const said = stackMismatch(failure, plan(3))!;
     expect(said).toContain('`npm run workshop -- config set transport nats`');
     expect(said).not.toContain('\n');
     expect(said).not.toContain('npm run local -- nats'); // the circular advice of before
   });
 
-  test('from step 4, jetstream; from step 5, the idempotency store', () => {
-    expect(stackMismatch('NATS_URL is not set', true, dir, 4)).toContain('config set transport jetstream');
+  test('--plan: from step 4, jetstream; from step 5, the idempotency store', () => {
+    expect(stackMismatch('NATS_URL is not set', plan(4))).toContain('config set transport jetstream');
     writeSetting(dir, 'dev', 'transport', 'jetstream');
-    expect(stackMismatch('REDIS_URL is not set', true, dir, 5)).toContain('config set idempotencyStore true');
+    expect(stackMismatch('REDIS_URL is not set', plan(5))).toContain('config set idempotencyStore true');
   });
 
   test('without --plan, the command to run instead', () => {
-    expect(stackMismatch('NATS_URL is not set', false, dir, 3)).toContain('npm run local -- nats');
+    const run = (transport: 'redis' | 'nats') => ({ plan: false, transport, infraDir: dir });
+    expect(stackMismatch('NATS_URL is not set', run('redis'))).toContain('run `npm run local -- nats`');
+    const deaf = 'timed out after 10000 ms waiting for 1 subscriber(s) on "user.create" at the broker';
+    expect(stackMismatch(deaf, run('nats'))).toBe(
+      'Your services use Redis (nothing subscribed to user.create on NATS): run `npm run local -- redis`.',
+    );
   });
 
   test('any other failure is left as it is', () => {
-    expect(stackMismatch('gateway-1 exited (code 1)', true, dir, 3)).toBeUndefined();
+    expect(stackMismatch('gateway-1 exited (code 1)', plan(3))).toBeUndefined();
   });
 });

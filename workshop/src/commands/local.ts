@@ -74,20 +74,17 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   const started = async () => {
     const runtime = await LocalRuntime.start({ root: REPO, topology: chosen });
     const consumers = chosen.replicas.mail + chosen.replicas.push;
-    const how = await waitForConsumers(runtime.endpoints, consumers).catch(async (error: Error) => {
+    await waitForConsumers(runtime.endpoints, consumers).catch(async (error: Error) => {
       await runtime.stop();
       throw error;
     });
-    if (!options.plan && chosen.transport === 'nats' && how.startsWith('Redis')) {
-      await runtime.stop();
-      throw new Error(`Your mail and push replicas consume through ${how}, not NATS: run \`npm run local -- redis\`.`);
-    }
     return runtime;
   };
   const runtime = await started().catch((error: Error) => {
     if (error instanceof MissingToolError) throw error;
     // A broker the code and the chosen run disagree on is one line that says what to change.
-    const mismatch = stackMismatch(error.message, options.plan, join(REPO, 'infra'));
+    const run = { plan: options.plan, transport: options.transport, infraDir: join(REPO, 'infra') };
+    const mismatch = stackMismatch(error.message, run);
     throw new Error(mismatch ?? error.message);
   });
   const docs = options.docs

@@ -101,7 +101,7 @@ export function count(spec: CommandSpec, what: string, arg: string | undefined, 
 export function usageOf(spec: CommandSpec): string {
   const lines = [`usage: ${spec.usage}`, '', `  ${spec.summary}`];
   const options = Object.entries(spec.options ?? {});
-  if (options.length) lines.push('');
+  lines.push('');
   for (const [name, o] of options) {
     const flag = `--${name}${o.type === 'string' ? ` ${o.value ?? 'VALUE'}` : ''}`;
     lines.push(`  ${flag.padEnd(22)} ${o.description}`);

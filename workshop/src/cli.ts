@@ -140,23 +140,24 @@ export const COMMANDS: Command[] = [
   {
     name: 'doctor',
     usage: `${W} doctor`,
-    summary: 'check Node, the brokers, Docker, the Pulumi CLI and the ports',
+    summary:
+      'check what the workshop needs (Node, the brokers), then what only `up` needs (Docker, the Pulumi CLI, ports)',
     maxPositionals: 0,
-    run: async () => (await import('./infra-commands/index.js')).doctor(),
+    run: async () => (await import('./commands/doctor.js')).doctor(),
   },
   {
     name: 'up',
     usage: `${W} up`,
     summary: 'deploy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)',
     maxPositionals: 0,
-    run: async () => (await import('./infra-commands/index.js')).up(),
+    run: async () => (await import('./commands/pulumi.js')).up(),
   },
   {
     name: 'down',
     usage: `${W} down`,
     summary: 'destroy the Pulumi stack',
     maxPositionals: 0,
-    run: async () => (await import('./infra-commands/index.js')).down(),
+    run: async () => (await import('./commands/pulumi.js')).down(),
   },
   {
     name: 'pulumi',
@@ -164,7 +165,7 @@ export const COMMANDS: Command[] = [
     summary: "any pulumi command on the workshop's stack, e.g. pulumi stack output",
     maxPositionals: Infinity,
     passthrough: true,
-    run: async (_v, args) => (await import('./infra-commands/index.js')).pulumiPassthrough(args),
+    run: async (_v, args) => (await import('./commands/pulumi.js')).pulumiPassthrough(args),
   },
 ];
 

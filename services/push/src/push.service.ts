@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { USER_CREATED, type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { sendFailed } from '../../shared/src/failure.js';
 import { logEvent, replicaId } from '../../shared/src/replica.js';
 import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
 
@@ -9,8 +10,17 @@ export class PushService {
 
   constructor(@Inject(PUSH_PROVIDER_URL) private readonly provider: URL) {}
 
-  /** Sends a welcome notification to the push provider; throws if it refuses. */
+  /** Sends a welcome notification to the push provider. A failure is one log line, and an error for the transport. */
   async notify(event: UserCreatedEvent): Promise<void> {
+    try {
+      await this.send(event);
+    } catch (error) {
+      throw sendFailed('push', event.eventId, error);
+    }
+    logEvent(`${USER_CREATED} ${event.eventId} -> push to user ${event.user.id}`);
+  }
+
+  private async send(event: UserCreatedEvent): Promise<void> {
     const notification: PushNotification = {
       eventId: event.eventId,
       userId: event.user.id,
@@ -25,8 +35,7 @@ export class PushService {
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
     if (!response.ok) {
-      throw new Error(`push provider answered ${response.status}: ${await response.text()}`);
+      throw new Error(`push provider answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     }
-    logEvent(`${USER_CREATED} ${event.eventId} -> push to user ${event.user.id}`);
   }
 }

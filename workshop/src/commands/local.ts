@@ -1,11 +1,13 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { planToTopology, readPlan } from '../plan';
+import { BROKER_KINDS, isBrokerKind } from '../runtime/brokers';
 import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
 import { freePort } from '../runtime/ports';
 import { MissingToolError, packageFile } from '../runtime/tools';
-import { topology, type Topology, type Transport } from '../runtime/topology';
+import type { BackingEndpoints } from '../runtime/backing';
+import { consumerCount, topology, type Topology, type Transport } from '../runtime/topology';
 import { REPO } from '../steps/manifest';
 import { ENDPOINTS_FILE } from './measure';
 import { showProgress, timed } from '../cli/progress';
@@ -26,15 +28,17 @@ export interface LocalOptions {
 async function chooseTopology(options: LocalOptions): Promise<{ topology: Topology; what: string }> {
   if (options.plan) {
     const plan = await timed('reading your Pulumi program', 'Pulumi program read', readPlan(join(REPO, 'infra')));
-    // Consumers are waited for below, however they consume (subscription, durable, stream group).
+    // Consumers are waited for in localCommand, however they consume.
     const t = { ...planToTopology(plan), waitForSubscriptions: false };
     return { topology: t, what: `what your Pulumi program declares (stack ${plan.stack}, ${t.transport})` };
   }
   const { transport, mail, push } = options;
+  if (!isBrokerKind(transport)) throw new Error(`the transport is ${BROKER_KINDS.join(' or ')}, not "${transport}"`);
+  if (!(mail >= 1 && push >= 1)) throw new Error('--mail and --push take a number of replicas, 1 or more');
   // With NATS, Redis runs beside it: from step 5 on, the consumers keep the events they handled there.
   const brokers: Transport[] = transport === 'nats' ? ['nats', 'redis'] : ['redis'];
   return {
-    topology: { ...topology(transport, mail, push), brokers, waitForSubscriptions: false },
+    topology: { ...topology(transport, mail, push, brokers), waitForSubscriptions: false },
     what: `${transport} with ${mail} mail and ${push} push replica(s)${transport === 'nats' ? ', Redis beside it (the store of step 5)' : ''}`,
   };
 }
@@ -71,16 +75,9 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   showProgress();
   const { topology: chosen, what } = await chooseTopology(options);
   console.log(bold(`Starting ${what}...`));
-  const started = async () => {
-    const runtime = await LocalRuntime.start({ root: REPO, topology: chosen });
-    const consumers = chosen.replicas.mail + chosen.replicas.push;
-    await waitForConsumers(runtime.endpoints, consumers).catch(async (error: Error) => {
-      await runtime.stop();
-      throw error;
-    });
-    return runtime;
-  };
-  const runtime = await started().catch((error: Error) => {
+  // Consumers are waited for however they consume (subscription, durable, stream group).
+  const ready = (endpoints: BackingEndpoints) => waitForConsumers(endpoints, consumerCount(chosen));
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen, ready }).catch((error: Error) => {
     if (error instanceof MissingToolError) throw error;
     // A broker the code and the chosen run disagree on is one line that says what to change.
     const run = { plan: options.plan, transport: options.transport, infraDir: join(REPO, 'infra') };

@@ -4,10 +4,10 @@
  * middle of it, and what each user got in the end.
  */
 import type { User } from '../../../services/shared/src/events';
-import { startBurst, type Burst } from '../chaos';
+import { startBurst, type Burst } from './chaos';
 import type { Fleet } from '../runtime/fleet';
 import { waitFor } from '../runtime/wait';
-import { tally, type Delivery, type Tally } from '../sinks';
+import { tally, type Delivery, type Tally } from './sinks';
 import { progress, tick } from '../cli/progress';
 
 export type Read = () => Promise<Delivery[]>;

@@ -5,8 +5,8 @@ import { loadProgress } from '../state';
 import { getStep, REPO, solutionDir } from '../steps/manifest';
 
 /** `workshop diff N`: the learner's files of step N against the solution's. */
-export function diffCommand(stepArg: string | undefined): number {
-  const step = getStep(stepArg ? Number(stepArg) : loadProgress().current);
+export function diffCommand(stepId: number | undefined): number {
+  const step = getStep(stepId ?? loadProgress().current);
   let same = 0;
   for (const file of step.files) {
     const mine = join(REPO, file);

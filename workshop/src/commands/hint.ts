@@ -2,8 +2,8 @@ import { getStep } from '../steps/manifest';
 import { loadProgress, updateProgress } from '../state';
 
 /** `workshop hint N`: the next hint of step N, one at a time. */
-export function hintCommand(stepArg: string | undefined): number {
-  const step = getStep(stepArg ? Number(stepArg) : loadProgress().current);
+export function hintCommand(stepId: number | undefined): number {
+  const step = getStep(stepId ?? loadProgress().current);
   const seen = loadProgress().hintsSeen[step.id] ?? 0;
   const index = Math.min(seen, step.hints.length - 1);
   console.log(`Step ${step.id}, hint ${index + 1} of ${step.hints.length}:\n  ${step.hints[index]}`);

@@ -6,9 +6,14 @@ import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
 import { freePort } from '../runtime/ports';
 import { MissingToolError, packageFile } from '../runtime/tools';
-import { topology, type Topology, type Transport } from '../runtime/topology';
+import type { BackingEndpoints } from '../runtime/backing';
+import { consumerCount, topology, type Topology, type Transport } from '../runtime/topology';
 import { REPO } from '../steps/manifest';
 import { ENDPOINTS_FILE } from './measure';
+import { showProgress, timed } from '../cli/progress';
+import { stackMismatch } from '../cli/stack-mismatch';
+import { bold, green } from '../cli/style';
+import { waitForConsumers } from '../grading/consumers';
 
 export interface LocalOptions {
   transport: Transport;
@@ -22,16 +27,19 @@ export interface LocalOptions {
 
 async function chooseTopology(options: LocalOptions): Promise<{ topology: Topology; what: string }> {
   if (options.plan) {
-    const plan = await readPlan(join(REPO, 'infra'));
-    const t = planToTopology(plan);
+    const plan = await timed('reading your Pulumi program', 'Pulumi program read', readPlan(join(REPO, 'infra')));
+    // Consumers are waited for in localCommand, however they consume.
+    const t = { ...planToTopology(plan), waitForSubscriptions: false };
     return { topology: t, what: `what your Pulumi program declares (stack ${plan.stack}, ${t.transport})` };
   }
   const { transport, mail, push } = options;
   if (!isBrokerKind(transport)) throw new Error(`the transport is ${BROKER_KINDS.join(' or ')}, not "${transport}"`);
   if (!(mail >= 1 && push >= 1)) throw new Error('--mail and --push take a number of replicas, 1 or more');
+  // With NATS, Redis runs beside it: from step 5 on, the consumers keep the events they handled there.
+  const brokers: Transport[] = transport === 'nats' ? ['nats', 'redis'] : ['redis'];
   return {
-    topology: topology(transport, mail, push),
-    what: `${transport} with ${mail} mail and ${push} push replica(s)`,
+    topology: { ...topology(transport, mail, push, brokers), waitForSubscriptions: false },
+    what: `${transport} with ${mail} mail and ${push} push replica(s)${transport === 'nats' ? ', Redis beside it (the store of step 5)' : ''}`,
   };
 }
 
@@ -64,27 +72,31 @@ async function startDocs(logDir: string): Promise<{ url: string; process: Manage
  * where to look, until Ctrl-C.
  */
 export async function localCommand(options: LocalOptions): Promise<number> {
+  showProgress();
   const { topology: chosen, what } = await chooseTopology(options);
-  console.log(`Starting ${what}...`);
-  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen }).catch((error: Error) => {
+  console.log(bold(`Starting ${what}...`));
+  // Consumers are waited for however they consume (subscription, durable, stream group).
+  const ready = (endpoints: BackingEndpoints) => waitForConsumers(endpoints, consumerCount(chosen));
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen, ready }).catch((error: Error) => {
     if (error instanceof MissingToolError) throw error;
-    throw new Error(
-      `${error.message}\nYour services' code decides which broker they need: from step 3 on, try \`npm run local -- nats\`; ` +
-        '`npm run local -- --plan` runs what your Pulumi program declares.',
-    );
+    // A broker the code and the chosen run disagree on is one line that says what to change.
+    const run = { plan: options.plan, transport: options.transport, infraDir: join(REPO, 'infra') };
+    const mismatch = stackMismatch(error.message, run);
+    throw new Error(mismatch ?? error.message);
   });
   const docs = options.docs
-    ? await startDocs(runtime.logDir).catch((error: Error) => {
+    ? await timed('starting the guide', 'guide ready', startDocs(runtime.logDir)).catch((error: Error) => {
         console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);
         return undefined;
       })
     : undefined;
+  showProgress(false);
   const { gatewayUrl, mailDevUrl, pushSinkUrl } = runtime.endpoints;
   // For `workshop measure`, in another terminal.
   await mkdir(dirname(ENDPOINTS_FILE), { recursive: true });
   await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl }, null, 2));
   console.log(`
-Ready.
+${green('Ready.')}
   Guide           ${docs?.url ?? '(not started: npm run docs:dev)'}
   Gateway         ${gatewayUrl}   try: curl -X POST ${gatewayUrl}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
   MailDev inbox   ${mailDevUrl}

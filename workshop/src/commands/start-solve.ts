@@ -15,9 +15,8 @@ function report(what: string, step: Step, written: string[], backupDir: string |
 }
 
 /** `workshop start N`: the start of step N (the solutions before it, then its starter files). */
-export async function startCommand(stepArg: string | undefined): Promise<number> {
-  if (!stepArg) throw new Error('usage: workshop start <step>');
-  const step = getStep(Number(stepArg));
+export async function startCommand(stepId: number): Promise<number> {
+  const step = getStep(stepId);
   const { written, backupDir } = await layDown(REPO, startOverlays(step), `start-${step.id}`);
   report('the start', step, written, backupDir);
   updateProgress((p) => {
@@ -28,9 +27,8 @@ export async function startCommand(stepArg: string | undefined): Promise<number>
 }
 
 /** `workshop solve N`: the end of step N (its solution and the ones before it). */
-export async function solveCommand(stepArg: string | undefined): Promise<number> {
-  if (!stepArg) throw new Error('usage: workshop solve <step>');
-  const step = getStep(Number(stepArg));
+export async function solveCommand(stepId: number): Promise<number> {
+  const step = getStep(stepId);
   const { written, backupDir } = await layDown(REPO, endOverlays(step), `solve-${step.id}`);
   report('the solution', step, written, backupDir);
   console.log(`\nCheck it: npm test -- ${step.id}`);

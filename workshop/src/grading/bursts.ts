@@ -8,6 +8,7 @@ import { startBurst, type Burst } from './chaos';
 import type { Fleet } from '../runtime/fleet';
 import { waitFor } from '../runtime/wait';
 import { tally, type Delivery, type Tally } from './sinks';
+import { progress, tick } from '../cli/progress';
 
 export type Read = () => Promise<Delivery[]>;
 
@@ -46,6 +47,7 @@ export async function killMidBurst(
   });
   const createdAtKill = burst.created();
   await fleet.killReplica(victim);
+  progress(`${victim} killed (SIGKILL) after ${createdAtKill} users were created`);
   return { burst, createdAtKill };
 }
 
@@ -67,6 +69,10 @@ export async function everyUserServed(
     if (still >= (withoutDelivery(users, last).length === 0 ? quietMs : stallMs)) break;
     await new Promise((resolve) => setTimeout(resolve, 100));
     const now = tally(await read());
+    tick(
+      'deliveries',
+      () => `waiting for deliveries: ${users.length - withoutDelivery(users, now).length}/${users.length} users served`,
+    );
     if (now.total !== last.total) changedAt = Date.now();
     last = now;
   }

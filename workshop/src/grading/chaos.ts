@@ -14,6 +14,7 @@ import type { User } from '../../../services/shared/src/events';
 import { natsSubscriptions } from '../runtime/subscriptions';
 import { waitFor } from '../runtime/wait';
 import { createUser } from './traffic';
+import { progress, tick } from '../cli/progress';
 
 export interface Burst {
   /** Users created so far (the gateway answered 201). */
@@ -42,9 +43,12 @@ export function startBurst(
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
       created++;
+      tick('burst', () => `${created}/${count} users created`);
     }
   };
-  const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(() => users);
+  const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(
+    () => (progress(`${count} users created`), users),
+  );
   return { created: () => created, done };
 }
 

@@ -10,6 +10,7 @@ import { natsSubscriptions, redisSubscribers } from '../runtime/subscriptions';
 import { waitFor } from '../runtime/wait';
 import { StreamsProbe } from './streams-probe';
 import { CONSUMERS } from '../runtime/topology';
+import { progress } from '../cli/progress';
 
 /** How the consumers of user.created listen, as seen on the broker right now (undefined: not yet). */
 export async function consumersReady(endpoints: BackingEndpoints, replicas: number): Promise<string | undefined> {
@@ -35,8 +36,10 @@ export async function consumersReady(endpoints: BackingEndpoints, replicas: numb
 }
 
 export async function waitForConsumers(endpoints: BackingEndpoints, replicas: number): Promise<string> {
-  return waitFor(() => consumersReady(endpoints, replicas), {
+  const how = await waitFor(() => consumersReady(endpoints, replicas), {
     what: `the mail and push replicas to consume "${USER_CREATED}" (a subscription, a JetStream durable or a stream consumer group)`,
     timeoutMs: 15_000,
   });
+  progress(`${replicas} replica(s) consume ${USER_CREATED} (${how})`);
+  return how;
 }

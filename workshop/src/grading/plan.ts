@@ -11,6 +11,7 @@ import type { ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
 import { readPlanCached } from './plan-cache';
 import { check, GradeError } from './expect';
+import { timed } from '../cli/progress';
 
 export type StackConfig = Record<string, string | number | boolean>;
 
@@ -26,7 +27,11 @@ export function gradedPlan(config: StackConfig = {}): Promise<Plan> {
     cache.set(
       key,
       // A stack with no file: the learner's own Pulumi.dev.yaml (set for the step they are on) cannot skew a grade.
-      readPlanCached(join(gradingTree(), 'infra'), { stack: GRADING_STACK, config }).catch((error: unknown) => {
+      timed(
+        'reading your Pulumi program',
+        'Pulumi program read',
+        readPlanCached(join(gradingTree(), 'infra'), { stack: GRADING_STACK, config }),
+      ).catch((error: unknown) => {
         if (error instanceof PlanError) throw new GradeError(error.message);
         throw error;
       }),

@@ -1,18 +1,47 @@
-// A jest reporter for learners: one line per check, and for a failed check
-// the grader's own words, without jest's stack traces and code frames.
+// A jest reporter for learners: one line per check as soon as it finishes,
+// and for a failed check the grader's own words, without jest's stack traces
+// and code frames.
+const { styleText } = require('node:util');
+
 class LearnerReporter {
-  onTestResult(_test, result) {
-    for (const t of result.testResults) {
-      const name = [...t.ancestorTitles, t.title].join(' › ');
-      if (t.status === 'passed') {
-        console.log(`  ✓ ${name} (${(t.duration / 1000).toFixed(1)} s)`);
-      } else if (t.status === 'failed') {
-        console.log(`  ✗ ${name}`);
-        for (const message of t.failureMessages) console.log(indent(explain(message)));
+  constructor() {
+    this.shown = new Set();
+  }
+
+  onTestCaseResult(_test, t) {
+    const name = [...t.ancestorTitles, t.title].join(' › ');
+    if (t.status === 'passed') {
+      console.log(`  ${paint('green', '✓')} ${name} ${paint('dim', `(${(t.duration / 1000).toFixed(1)} s)`)}`);
+    } else if (t.status === 'failed') {
+      console.log(`  ${paint('red', '✗')} ${name}`);
+      for (const message of t.failureMessages) {
+        // A failed beforeAll fails every check of the file with the same words: once is enough.
+        const text = explain(message);
+        console.log(indent(this.shown.has(text) ? '(the same as above)' : text));
+        this.shown.add(text);
       }
     }
+  }
+
+  onTestResult(_test, result) {
     if (result.testExecError) console.log(indent(clean(result.testExecError.message)));
   }
+}
+
+/**
+ * The rule of workshop/src/cli/style.ts (a test keeps the two in step). Under
+ * the CLI this process's output is a pipe: the CLI sets FORCE_COLOR when the
+ * learner's terminal shows colour.
+ */
+function colourOn(stream = process.stdout, env = process.env) {
+  if (env.FORCE_COLOR !== undefined) return env.FORCE_COLOR !== '0' && env.FORCE_COLOR !== 'false';
+  if (env.NO_COLOR) return false;
+  if (env.TERM === 'dumb') return false;
+  return stream.isTTY === true;
+}
+
+function paint(format, text) {
+  return colourOn() ? styleText(format, text, { validateStream: false }) : text;
 }
 
 // eslint-disable-next-line no-control-regex -- colour codes start with the ESC control character
@@ -49,3 +78,4 @@ module.exports = LearnerReporter;
 module.exports.clean = clean;
 module.exports.explain = explain;
 module.exports.UNEXPECTED = UNEXPECTED;
+module.exports.colourOn = colourOn;

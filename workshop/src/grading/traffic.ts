@@ -4,6 +4,7 @@
  */
 import type { User } from '../../../services/shared/src/events';
 import { tally, type Delivery, type Tally } from './sinks';
+import { tick } from '../cli/progress';
 
 export async function createUser(gatewayUrl: string, email: string, name: string): Promise<User> {
   const response = await fetch(`${gatewayUrl}/users`, {
@@ -29,6 +30,7 @@ export async function createUsers(
     while (next < count) {
       const i = next++;
       users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
+      tick('users', () => `${users.filter(Boolean).length}/${count} users created`);
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker));
@@ -63,6 +65,7 @@ export async function settle(
     if (Date.now() >= deadline) break;
     await new Promise((resolve) => setTimeout(resolve, 50));
     const now = await read();
+    tick('deliveries', () => `waiting for deliveries: ${now.length} so far, ${atLeast} expected`);
     if (now.length !== last.length) changedAt = Date.now();
     last = now;
   }

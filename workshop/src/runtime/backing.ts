@@ -12,6 +12,7 @@ import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { packageFile, requireTool } from './tools';
 import { waitFor } from './wait';
+import { progress, timed } from '../cli/progress';
 
 export interface BackingEndpoints extends BrokerEndpoints {
   smtpUrl: string;
@@ -89,7 +90,7 @@ export class Backing implements LiveBacking {
         const ports = await Promise.all(Array.from({ length: spec.ports }, () => freePort()));
         Object.assign(endpoints, spec.endpoints(ports));
         const server = spawn({ name: kind, command: path, args: spec.args(ports, scratch), logFile: log(kind) });
-        ready.push(server.waitForLine(spec.readyLine));
+        ready.push(server.waitForLine(spec.readyLine).then(() => progress(spec.readyMessage)));
       }
 
       const maildev = spawn({
@@ -115,7 +116,7 @@ export class Backing implements LiveBacking {
         waitFor(() => maildev.running && mail.healthy().catch(() => false), {
           what: 'MailDev to answer /api/healthz',
           timeoutMs: 20_000,
-        }),
+        }).then(() => progress('MailDev ready')),
       );
 
       const sink = spawn({
@@ -125,9 +126,9 @@ export class Backing implements LiveBacking {
         env: { PORT: String(sinkPort), HOST: '127.0.0.1', REPLICA_ID: 'push-sink' },
         logFile: log('push-sink'),
       });
-      ready.push(sink.waitForLine(/ready:/));
+      ready.push(sink.waitForLine(/ready:/).then(() => progress('push sink ready')));
 
-      await Promise.all(ready);
+      await timed('starting the brokers and sinks', 'brokers and sinks up', Promise.all(ready));
       return new Backing(endpoints, processes, scratch);
     } catch (error) {
       await Promise.all(processes.map((p) => p.kill()));

@@ -42,6 +42,8 @@ export interface BrokerSpec {
   endpoints(ports: number[]): BrokerEndpoints;
   /** The line the server logs once it accepts clients. */
   readyLine: RegExp;
+  /** The progress line shown once it does. */
+  readyMessage: string;
   /** Its URL among the endpoints (undefined: not running). */
   url(endpoints: BrokerEndpoints): string | undefined;
   /** How many subscribers `subject` has right now (core pub/sub on this broker). */
@@ -64,6 +66,7 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
     args: ([port]) => ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
     endpoints: ([port]) => ({ redisUrl: `redis://127.0.0.1:${port}` }),
     readyLine: /Ready to accept connections/,
+    readyMessage: 'Redis ready',
     url: (e) => e.redisUrl,
     subscribers: (e, subject) => redisSubscribers(e.redisUrl!, subject),
   },
@@ -93,6 +96,7 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
       natsMonitorUrl: `http://127.0.0.1:${monitor}`,
     }),
     readyLine: /Server is ready/,
+    readyMessage: 'NATS ready (JetStream on)',
     url: (e) => e.natsUrl,
     subscribers: async (e, subject) => (await natsSubscriptions(e.natsMonitorUrl!, subject)).length,
   },

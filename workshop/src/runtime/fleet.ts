@@ -10,6 +10,7 @@ import { freePort } from './ports';
 import { BROKER_KINDS, BROKERS, type BrokerKind } from './brokers';
 import { CONSUMERS, SERVICE_NAMES, type BackingKind, type ServiceName, type Topology } from './topology';
 import { waitFor } from './wait';
+import { progress, timed } from '../cli/progress';
 
 export interface Replica {
   id: string;
@@ -44,7 +45,9 @@ export class Fleet {
       }
     }
     try {
-      await Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      const all = () =>
+        Promise.all([...fleet.replicas.keys()].map((id) => fleet.startReplica(id, { waitForBroker: false })));
+      await timed(`starting ${fleet.replicas.size} replicas`, 'replicas started', all);
       await fleet.waitForSubscriptions();
     } catch (error) {
       await fleet.stop();
@@ -69,6 +72,7 @@ export class Fleet {
       logFile: join(this.logDir, `${id}.log`),
     });
     await replica.process.waitForLine(/ready:/, 30_000);
+    progress(`${id} started`);
     if (waitForBroker) await this.waitForSubscriptions();
   }
 
@@ -113,6 +117,7 @@ export class Fleet {
         what: `${count} subscriber(s) on "${subject}" at the broker`,
         timeoutMs: 10_000,
       });
+      progress(`${count} replica(s) subscribed to ${subject}`);
     }
   }
 

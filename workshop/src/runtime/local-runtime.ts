@@ -10,6 +10,7 @@ import { buildServices, pruneOldest } from './build';
 import { Fleet } from './fleet';
 import { LatencyProxy } from './latency-proxy';
 import type { Topology } from './topology';
+import { timed } from '../cli/progress';
 
 /** The logs of the last runs are kept, older ones removed. */
 const KEEP_LOG_DIRS = 20;
@@ -65,9 +66,11 @@ export class LocalRuntime {
   static async start({ root, topology, logDir, slowSmtpMs, ready }: LocalRuntimeOptions): Promise<LocalRuntime> {
     logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
-    const buildDir = await buildServices(root).catch((error: Error) => {
-      throw new SystemStartError('build', error.message);
-    });
+    const buildDir = await timed('building the services', 'services built', buildServices(root)).catch(
+      (error: Error) => {
+        throw new SystemStartError('build', error.message);
+      },
+    );
     const backing = await Backing.start({ brokers: topology.brokers, buildDir, logDir });
     let slowSmtp: LatencyProxy | undefined;
     try {

@@ -212,12 +212,6 @@ export async function proveStep(
   log: (line: string) => void,
   limit: Limit = limiter(VERIFY_JOBS),
 ): Promise<Proof> {
-  const proof: Proof = {
-    step,
-    problems: await checkManifest(step),
-    variants: [],
-    seconds: { start: 0, end: 0 },
-  };
   const all = (tree: string) => runChecks(step, { tree, echo: false, stopOnFailure: false });
   const variants = loadVariants(step);
   // Every tree of the step is asked for at once; the limit decides how many run side by side.
@@ -242,6 +236,7 @@ export async function proveStep(
     ),
   );
 
+  const proof: Proof = { step, problems: await checkManifest(step), variants: [], seconds: { start: 0, end: 0 } };
   const start = await startGraded;
   // Each kind of check must fail on the start, not just one of them.
   proof.starterFails = start.runs.length === step.checks.length && start.runs.every((r) => !r.passed);

@@ -23,6 +23,8 @@ export interface GradeOptions {
   echo?: boolean;
   /** Stop after the first kind that fails (default true: live checks wait for the infra ones). */
   stopOnFailure?: boolean;
+  /** More environment for the graders (verify lends a MailDev: WORKSHOP_MAILDEV). */
+  env?: Record<string, string>;
 }
 
 function runJest(file: string, env: NodeJS.ProcessEnv, echo: boolean): Promise<{ code: number; output: string }> {
@@ -57,7 +59,7 @@ function runJest(file: string, env: NodeJS.ProcessEnv, echo: boolean): Promise<{
 }
 
 export async function runChecks(step: Step, options: GradeOptions = {}): Promise<CheckRun[]> {
-  const { tree = REPO, target = 'local', echo = true, stopOnFailure = true } = options;
+  const { tree = REPO, target = 'local', echo = true, stopOnFailure = true, env = {} } = options;
   const runs: CheckRun[] = [];
   for (const kind of step.checks) {
     const file = join(checksDir(step), `${kind}.check.ts`);
@@ -67,7 +69,7 @@ export async function runChecks(step: Step, options: GradeOptions = {}): Promise
         `\n${kind === 'infra' ? 'Infra checks (your Pulumi program, under mocks)' : 'Live checks (the running system)'}:`,
       );
     const started = Date.now();
-    const { code, output } = await runJest(file, { WORKSHOP_TREE: tree, WORKSHOP_TARGET: target }, echo);
+    const { code, output } = await runJest(file, { ...env, WORKSHOP_TREE: tree, WORKSHOP_TARGET: target }, echo);
     runs.push({ kind, passed: code === 0, seconds: (Date.now() - started) / 1000, output });
     if (code !== 0 && stopOnFailure) break;
   }

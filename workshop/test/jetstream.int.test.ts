@@ -14,7 +14,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, type User } from '../../services/shared/src/events';
 import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
-import { deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/grading/chaos';
+import { startBurst } from '../src/grading/chaos';
+import { deleteStream, jetStreamConsumer, waitForJetStreamReady } from './support/jetstream';
 import {
   BURST_RATE,
   deliveredTwice,

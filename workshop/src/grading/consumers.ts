@@ -13,7 +13,7 @@ import { CONSUMERS } from '../runtime/topology';
 import { progress } from '../cli/progress';
 
 /** How the consumers of user.created listen, as seen on the broker right now (undefined: not yet). */
-export async function consumersReady(endpoints: BackingEndpoints, replicas: number): Promise<string | undefined> {
+async function consumersReady(endpoints: BackingEndpoints, replicas: number): Promise<string | undefined> {
   if (endpoints.natsMonitorUrl) {
     // One durable per service, whatever the learner named them.
     const durables = new Set((await jetStreamConsumers(endpoints.natsMonitorUrl)).map((c) => c.durable));

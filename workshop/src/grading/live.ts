@@ -5,6 +5,7 @@
 import type { BackingEndpoints } from '../runtime/backing';
 import type { Fleet } from '../runtime/fleet';
 import { LocalRuntime, newLogDir, SystemStartError } from '../runtime/local-runtime';
+import { lentMailDev } from '../runtime/maildev';
 import { consumerCount, type Topology } from '../runtime/topology';
 import { waitForConsumers } from './consumers';
 import { gradingTarget, gradingTree, type Target } from './context';
@@ -58,7 +59,14 @@ export async function startSystem(topology: Topology, advice: string, options: S
       ? (endpoints: BackingEndpoints) => waitForConsumers(endpoints, consumerCount(topology))
       : undefined;
   try {
-    const runtime = await LocalRuntime.start({ root: tree, topology, logDir, slowSmtpMs: options.slowSmtpMs, ready });
+    const runtime = await LocalRuntime.start({
+      root: tree,
+      topology,
+      logDir,
+      slowSmtpMs: options.slowSmtpMs,
+      mailDev: lentMailDev(),
+      ready,
+    });
     return {
       target: 'local',
       backing: runtime.backing,

@@ -30,6 +30,8 @@ export interface GradeOptions {
   echo?: boolean;
   /** Stop after the first kind that fails (default true: live checks wait for the infra ones). */
   stopOnFailure?: boolean;
+  /** More environment for the graders (verify lends a MailDev: WORKSHOP_MAILDEV). */
+  env?: Record<string, string>;
 }
 
 interface JestRun {
@@ -80,7 +82,7 @@ async function runJest(file: string, env: NodeJS.ProcessEnv, echo: boolean): Pro
 }
 
 export async function runChecks(step: Step, options: GradeOptions = {}): Promise<CheckRun[]> {
-  const { tree = REPO, target = 'local', echo = true, stopOnFailure = true } = options;
+  const { tree = REPO, target = 'local', echo = true, stopOnFailure = true, env = {} } = options;
   const runs: CheckRun[] = [];
   for (const kind of step.checks) {
     const file = join(checksDir(step), `${kind}.check.ts`);
@@ -90,7 +92,7 @@ export async function runChecks(step: Step, options: GradeOptions = {}): Promise
         `\n${kind === 'infra' ? 'Infra checks (your Pulumi program, under mocks)' : 'Live checks (the running system)'}:`,
       );
     const started = Date.now();
-    const { code, output, tests } = await runJest(file, { WORKSHOP_TREE: tree, WORKSHOP_TARGET: target }, echo);
+    const { code, output, tests } = await runJest(file, { ...env, WORKSHOP_TREE: tree, WORKSHOP_TARGET: target }, echo);
     runs.push({ kind, passed: code === 0, seconds: (Date.now() - started) / 1000, output, tests });
     if (code !== 0 && stopOnFailure) break;
   }

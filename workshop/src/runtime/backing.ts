@@ -10,8 +10,8 @@ import type { LiveBacking } from '../grading/live';
 import { BROKERS, type BrokerEndpoints, type BrokerKind } from './brokers';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
-import { packageFile, requireTool } from './tools';
-import { waitFor } from './wait';
+import { spawnMailDev, type MailDevEndpoints } from './maildev';
+import { requireTool } from './tools';
 import { progress, timed } from '../cli/progress';
 
 export interface BackingEndpoints extends BrokerEndpoints {
@@ -25,11 +25,10 @@ export interface BackingOptions {
   brokers: readonly BrokerKind[];
   /** The folder holding the built services (for the push sink). */
   buildDir: string;
+  /** A MailDev already running (lent by verify): emptied and used instead of starting one. */
+  mailDev?: MailDevEndpoints;
   logDir: string;
 }
-
-/** MailDev's CLI script (its package exports no path to it). */
-const maildevBin = () => packageFile('maildev', 'dist', 'bin', 'maildev.js');
 
 export class Backing implements LiveBacking {
   readonly mail: MailDevClient;
@@ -78,10 +77,9 @@ export class Backing implements LiveBacking {
     };
 
     try {
-      const [smtpPort, webPort, sinkPort] = await Promise.all(Array.from({ length: 3 }, () => freePort()));
+      const sinkPort = await freePort();
       const endpoints: BackingEndpoints = {
-        smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
-        mailDevUrl: `http://127.0.0.1:${webPort}`,
+        ...(options.mailDev ?? { smtpUrl: '', mailDevUrl: '' }),
         pushSinkUrl: `http://127.0.0.1:${sinkPort}`,
       };
       const ready: Promise<unknown>[] = [];
@@ -93,31 +91,17 @@ export class Backing implements LiveBacking {
         ready.push(server.waitForLine(spec.readyLine).then(() => progress(spec.readyMessage)));
       }
 
-      const maildev = spawn({
-        name: 'maildev',
-        command: process.execPath,
-        args: [
-          maildevBin(),
-          '-s',
-          String(smtpPort),
-          '-w',
-          String(webPort),
-          '--ip',
-          '127.0.0.1',
-          '--web-ip',
-          '127.0.0.1',
-          '--mail-directory',
-          join(scratch, 'maildev'),
-        ],
-        logFile: log('maildev'),
-      });
-      const mail = new MailDevClient(endpoints.mailDevUrl);
-      ready.push(
-        waitFor(() => maildev.running && mail.healthy().catch(() => false), {
-          what: 'MailDev to answer /api/healthz',
-          timeoutMs: 20_000,
-        }).then(() => progress('MailDev ready')),
-      );
+      if (options.mailDev) {
+        // Lent: empty it, so this run counts from zero.
+        ready.push(
+          new MailDevClient(options.mailDev.mailDevUrl).clear().then(() => progress('MailDev ready (emptied)')),
+        );
+      } else {
+        const maildev = await spawnMailDev(log('maildev'), join(scratch, 'maildev'));
+        processes.push(maildev.process);
+        Object.assign(endpoints, maildev.endpoints);
+        ready.push(maildev.ready.then(() => progress('MailDev ready')));
+      }
 
       const sink = spawn({
         name: 'push-sink',

@@ -9,6 +9,7 @@ import { Backing, type BackingEndpoints } from './backing';
 import { buildServices, pruneOldest } from './build';
 import { Fleet } from './fleet';
 import { LatencyProxy } from './latency-proxy';
+import type { MailDevEndpoints } from './maildev';
 import type { Topology } from './topology';
 import { timed } from '../cli/progress';
 
@@ -26,6 +27,8 @@ export interface LocalRuntimeOptions {
    * MailDev's SMTP port, like a slow mail provider.
    */
   slowSmtpMs?: number;
+  /** A MailDev already running, emptied and used instead of starting one (verify lends one per slot). */
+  mailDev?: MailDevEndpoints;
   /** More to wait for once the replicas are up (e.g. consumers that pull hold no subscription to count). */
   ready?: (endpoints: BackingEndpoints) => Promise<unknown>;
 }
@@ -63,7 +66,14 @@ export class LocalRuntime {
     private readonly slowSmtp: LatencyProxy | undefined,
   ) {}
 
-  static async start({ root, topology, logDir, slowSmtpMs, ready }: LocalRuntimeOptions): Promise<LocalRuntime> {
+  static async start({
+    root,
+    topology,
+    logDir,
+    slowSmtpMs,
+    mailDev,
+    ready,
+  }: LocalRuntimeOptions): Promise<LocalRuntime> {
     logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
     const buildDir = await timed('building the services', 'services built', buildServices(root)).catch(
@@ -71,7 +81,7 @@ export class LocalRuntime {
         throw new SystemStartError('build', error.message);
       },
     );
-    const backing = await Backing.start({ brokers: topology.brokers, buildDir, logDir });
+    const backing = await Backing.start({ brokers: topology.brokers, buildDir, logDir, mailDev });
     let slowSmtp: LatencyProxy | undefined;
     try {
       slowSmtp = slowSmtpMs ? await LatencyProxy.start(backing.endpoints.smtpUrl, slowSmtpMs) : undefined;

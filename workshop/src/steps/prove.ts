@@ -6,9 +6,11 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runChecks, type CheckRun } from '../grading/run-checks';
+import { spawnMailDev } from '../runtime/maildev';
 import {
   baselineDir,
   checksDir,
@@ -140,17 +142,17 @@ function failureProblems(runs: CheckRun[]): string[] {
     .map((r) => `the ${r.kind} checks fail with an unexpected error or no message:\n${r.output.slice(0, 2000)}`);
 }
 
-/** Runs at most `size` tasks at once, in the order they were asked for. */
-export function limiter(size: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let active = 0;
+/** Runs at most `size` tasks at once, in the order they were asked for; each gets a free slot number (0..size-1). */
+export function limiter(size: number): <T>(task: (slot: number) => Promise<T>) => Promise<T> {
+  const free = Array.from({ length: size }, (_, i) => i);
   const waiting: (() => void)[] = [];
   return async (task) => {
-    if (active >= size) await new Promise<void>((resolve) => waiting.push(resolve));
-    active++;
+    if (free.length === 0) await new Promise<void>((resolve) => waiting.push(resolve));
+    const slot = free.shift()!;
     try {
-      return await task();
+      return await task(slot);
     } finally {
-      active--;
+      free.push(slot);
       waiting.shift()?.();
     }
   };
@@ -169,10 +171,10 @@ export const VERIFY_JOBS = Math.max(1, Number(process.env.WORKSHOP_VERIFY_JOBS) 
  * variant's own reason (its message, and no unexpected error): as a learner
  * sees it, whose `npm test` stops at the first kind that fails.
  */
-async function gradeWrong(step: Step, tree: string, variant: Variant): Promise<CheckRun[]> {
+async function gradeWrong(step: Step, tree: string, env: Env, variant: Variant): Promise<CheckRun[]> {
   const runs: CheckRun[] = [];
   for (const kind of step.checks) {
-    runs.push(...(await runChecks({ ...step, checks: [kind] }, { tree, echo: false, stopOnFailure: false })));
+    runs.push(...(await runChecks({ ...step, checks: [kind] }, { tree, env, echo: false, stopOnFailure: false })));
     if (failsAsExpected(runs, variant)) break;
   }
   return runs;
@@ -190,18 +192,26 @@ interface Graded {
   typing: string[];
 }
 
-/** Lays down a tree and grades it (and type-checks it), within the limit of trees graded at once. */
+type Env = Record<string, string>;
+
+/** What the trees graded at once share: the limit, and each slot's environment (its lent MailDev). */
+export interface Slots {
+  limit: Limit;
+  env: Env[];
+}
+
+/** Lays down a tree and grades it (and type-checks it), in a free slot. */
 function grade(
-  limit: Limit,
+  slots: Slots,
   name: string,
   overlays: string[],
-  run: (tree: string) => Promise<CheckRun[]>,
+  run: (tree: string, env: Env) => Promise<CheckRun[]>,
   edit?: (tree: string) => Promise<void>,
 ): Promise<Graded> {
-  return limit(async () => {
+  return slots.limit(async (slot) => {
     const tree = await makeTree(REPO, name, overlays);
     await edit?.(tree);
-    const runs = await run(tree);
+    const runs = await run(tree, slots.env[slot] ?? {});
     // After the checks, not beside them: a live check's timing is not to share the cores with tsc.
     return { runs, typing: await typeErrors(tree) };
   });
@@ -210,38 +220,33 @@ function grade(
 export async function proveStep(
   step: Step,
   log: (line: string) => void,
-  limit: Limit = limiter(VERIFY_JOBS),
+  slots: Slots = { limit: limiter(VERIFY_JOBS), env: [] },
 ): Promise<Proof> {
-  const proof: Proof = {
-    step,
-    problems: await checkManifest(step),
-    variants: [],
-    seconds: { start: 0, end: 0 },
-  };
-  const all = (tree: string) => runChecks(step, { tree, echo: false, stopOnFailure: false });
+  const all = (tree: string, env: Env) => runChecks(step, { tree, env, echo: false, stopOnFailure: false });
   const variants = loadVariants(step);
   // Every tree of the step is asked for at once; the limit decides how many run side by side.
-  const startGraded = grade(limit, `verify-${step.slug}-start`, startOverlays(step), (tree) => {
+  const startGraded = grade(slots, `verify-${step.slug}-start`, startOverlays(step), (tree, env) => {
     log(`step ${step.id}: grading its start`);
-    return all(tree);
+    return all(tree, env);
   });
-  const endGraded = grade(limit, `verify-${step.slug}-end`, endOverlays(step), (tree) => {
+  const endGraded = grade(slots, `verify-${step.slug}-end`, endOverlays(step), (tree, env) => {
     log(`step ${step.id}: grading its end`);
-    return all(tree);
+    return all(tree, env);
   });
   const variantsGraded = variants.map((variant) =>
     grade(
-      limit,
+      slots,
       `verify-${step.slug}-${variant.name}`,
       endOverlays(step),
-      (tree) => {
+      (tree, env) => {
         log(`step ${step.id}: grading variant ${variant.name} (must ${variant.expect})`);
-        return variant.expect === 'pass' ? all(tree) : gradeWrong(step, tree, variant);
+        return variant.expect === 'pass' ? all(tree, env) : gradeWrong(step, tree, env, variant);
       },
       (tree) => applyVariant(tree, variant),
     ),
   );
 
+  const proof: Proof = { step, problems: await checkManifest(step), variants: [], seconds: { start: 0, end: 0 } };
   const start = await startGraded;
   // Each kind of check must fail on the start, not just one of them.
   proof.starterFails = start.runs.length === step.checks.length && start.runs.every((r) => !r.passed);
@@ -279,9 +284,29 @@ export async function proveStep(
   return proof;
 }
 
-/** The proofs of the steps (all, or those in `only`), their trees graded VERIFY_JOBS at a time. */
+/**
+ * The proofs of the steps (all, or those in `only`), their trees graded
+ * VERIFY_JOBS at a time. Each slot lends one MailDev to the runs it grades,
+ * one after the other (each run empties it first): MailDev is the slowest
+ * backing service to start, and nothing of the graded code runs in it.
+ */
 export async function proveAll(only: number[], log: (line: string) => void): Promise<Proof[]> {
-  const limit = limiter(VERIFY_JOBS);
   const steps = loadSteps().filter((s) => only.length === 0 || only.includes(s.id));
-  return Promise.all(steps.map((step) => proveStep(step, log, limit)));
+  const scratch = await mkdtemp(join(tmpdir(), 'workshop-verify-'));
+  const mailDevs = await Promise.all(
+    Array.from({ length: VERIFY_JOBS }, (_, i) =>
+      spawnMailDev(join(scratch, `maildev-${i}.log`), join(scratch, `maildev-${i}`)),
+    ),
+  );
+  try {
+    await Promise.all(mailDevs.map((m) => m.ready));
+    const slots = {
+      limit: limiter(VERIFY_JOBS),
+      env: mailDevs.map((m) => ({ WORKSHOP_MAILDEV: JSON.stringify(m.endpoints) })),
+    };
+    return await Promise.all(steps.map((step) => proveStep(step, log, slots)));
+  } finally {
+    await Promise.all(mailDevs.map((m) => m.process.stop()));
+    await rm(scratch, { recursive: true, force: true });
+  }
 }

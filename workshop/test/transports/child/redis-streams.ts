@@ -184,6 +184,25 @@ export async function forgetsIdleConsumers({ url }: Args) {
   });
 }
 
+/** Finding 12 (Redis Streams side): a handler stuck past its deadline is let go, and another consumer runs the entry. */
+export async function stuckHandlerLetGo({ url }: Args) {
+  const stream = 'f12';
+  return withRedis(url, async (redis) => {
+    const r = recorder((run) => (run === 1 ? new Promise(() => undefined) : Promise.resolve()));
+    const options = { claimIdleMs: 300, claimIntervalMs: 100, handlerTimeoutMs: 500 };
+    // c1's handler never ends: its close() waits 200 ms for it, then closes anyway.
+    const a = await startServer(url, stream, r.handler, { ...options, consumer: 'c1', closeGraceMs: 200 });
+    const b = await startServer(url, stream, r.handler, { ...options, consumer: 'c2' });
+    await publish(url, stream, 1);
+    await waitFor(() => r.runs.length === 2 && pendingOf(redis, stream).then((n) => n === 0), {
+      what: 'the stuck entry claimed, run again and acked',
+      timeoutMs: 5_000,
+    });
+    await Promise.all([a.close(), b.close()]);
+    return { runs: r.runs.length, logs: logged(/let go/) };
+  });
+}
+
 /** Finding 20: hooks given as an option are the ones called around each handler. */
 export async function injectedChaos({ url }: Args) {
   const stream = 'f20';

@@ -6,5 +6,6 @@
  */
 export { RedisStreamsClient } from './redis-streams.client.js';
 export { RedisStreamsContext } from './redis-streams.context.js';
+export { deadLetterKey } from './delivery.js';
 export { REDIS_STREAMS_TRANSPORT, RedisStreamsServer } from './redis-streams.server.js';
 export type { IdempotencyOptions, RedisStreamsClientOptions, RedisStreamsServerOptions } from './options.js';

@@ -392,7 +392,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       packet = undefined;
     }
     if (!packet) {
-      // Trimmed away (MAXLEN) before it was handled, or not written by RedisStreamsClient: nothing to run.
+      // Deleted from the stream while pending (re-read after a restart), or not written by RedisStreamsClient.
       this.logger.warn(`entry ${id} on ${stream} holds no readable packet: acked without a handler`);
       await this.ack(stream, id);
       return;

@@ -115,10 +115,12 @@ export async function slowHandlerRunsOnce({ url }: Args) {
   const stream = 'f4';
   return withRedis(url, async (redis) => {
     const r = recorder(() => delay(2_000));
-    const options = { claimIdleMs: 600, claimIntervalMs: 100 };
-    const a = await startServer(url, stream, r.handler, { ...options, consumer: 'c1' });
-    const b = await startServer(url, stream, r.handler, { ...options, consumer: 'c2' });
+    // c1 takes the entry and never claims (its claim interval is long); c2, started once c1 runs it, claims
+    // anything idle > 600 ms every 100 ms: only c1's keeping the entry claimed can stop it.
+    const a = await startServer(url, stream, r.handler, { consumer: 'c1', claimIdleMs: 600, claimIntervalMs: 60_000 });
     await publish(url, stream, 1);
+    await waitFor(() => r.runs.length === 1, { what: 'c1 to start the slow handler' });
+    const b = await startServer(url, stream, r.handler, { consumer: 'c2', claimIdleMs: 600, claimIntervalMs: 100 });
     await waitFor(() => r.runs.some((run) => run.done) && pendingOf(redis, stream).then((n) => n === 0), {
       what: 'the slow event to be handled and acked',
     });

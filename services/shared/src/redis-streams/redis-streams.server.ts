@@ -393,8 +393,10 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     }
     if (!packet) {
       // Deleted from the stream while pending (re-read after a restart), or not written by RedisStreamsClient.
-      this.logger.warn(`entry ${id} on ${stream} holds no readable packet: acked without a handler`);
+      const reason = fields ? 'no readable packet' : 'deleted from the stream while pending';
+      await deadLetter(this.commands!, { stream, group, consumer, id, reason, fields });
       await this.ack(stream, id);
+      this.logger.error(`entry ${id} on ${stream}: ${reason}; dead-lettered and acked, no handler run`);
       return;
     }
 

@@ -39,7 +39,7 @@ test('11: a poison event is retried with growing delays, then terminated and dea
     'poisonTerminated',
   );
   expect(result.runs).toBe(3);
-  expect(result.gaps[1]).toBeGreaterThan(result.gaps[0]); // 100 ms, then 200 ms
+  expect(result.gaps[1]).toBeGreaterThan(result.gaps[0]); // 200 ms, then 400 ms
   expect(result.deadLetters).toEqual([{ seq: '1', reason: expect.stringContaining('poison') }]);
   expect(result.maxAckPending).toBe(1000);
 });

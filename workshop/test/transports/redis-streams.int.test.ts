@@ -58,6 +58,11 @@ test('7: a consumer idle for long with nothing pending is deleted at start', asy
   expect(consumers).not.toContain('gone-replica');
 });
 
+test('12: a handler stuck past its deadline is let go, and another consumer runs the entry', async () => {
+  const result = await run<{ runs: number; logs: string[] }>('stuckHandlerLetGo');
+  expect({ runs: result.runs, letGo: result.logs.length }).toEqual({ runs: 2, letGo: 1 });
+});
+
 test('20: the fault hooks are parsed once, with a clear error, and injected as an option', async () => {
   expect(() => parseChaos({ CHAOS_HANDLER_DELAY_MS: 'abc' })).toThrow('CHAOS_HANDLER_DELAY_MS must be a whole number');
   expect(await run('injectedChaos')).toEqual({ calls: ['beforeHandler', 'beforeAck'] });

@@ -6,5 +6,6 @@
  */
 export { RedisStreamsClient } from './client.js';
 export { RedisStreamsContext } from './context.js';
+export { deadLetterKey } from './delivery.js';
 export { REDIS_STREAMS_TRANSPORT, RedisStreamsServer } from './server.js';
 export type { IdempotencyOptions, RedisStreamsClientOptions, RedisStreamsServerOptions } from './options.js';

@@ -63,8 +63,8 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   maxDeliveries?: number;
   /**
    * How long one handler may run. Past it the entry is no longer kept from
-   * going idle, so another consumer claims it (the late handler's work is not
-   * cancelled). Default 60 s, or HANDLER_TIMEOUT_MS.
+   * going idle, so the next claim (by any consumer, this one too) runs it
+   * again; the late handler's work is not cancelled. Default 60 s, or HANDLER_TIMEOUT_MS.
    */
   handlerTimeoutMs?: number;
   /** How long close() waits for running handlers (to ack them) before it closes the connections. Default 30 s. */

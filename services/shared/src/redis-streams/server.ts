@@ -237,35 +237,38 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private async consume(pattern: string, reader: Redis): Promise<void> {
     const stream = streamKey(pattern);
     const { group, consumer, concurrency, blockMs, claimIntervalMs, claimIdleMs, handlerTimeoutMs } = this.settings;
-    const inFlight = new Map<string, Promise<void>>(); // entry id -> its handling
-    const startedAt = new Map<string, number>(); // entry id -> when its handler started (while it is kept claimed)
+    const inFlight = new Map<object, Promise<void>>(); // one per handler run (a stuck one included)
+    // Entry id -> its current run, while that run is within handlerTimeoutMs (and so kept claimed).
+    const kept = new Map<string, { since: number }>();
     const free = () => concurrency - inFlight.size;
     const start = (entry: RawEntry) => {
       const id = entry[0];
-      if (inFlight.has(id)) return; // claimed back while it still runs here: let it finish
-      startedAt.set(id, Date.now());
+      if (kept.has(id)) return; // claimed back while it still runs here: let it finish
+      // A run past its deadline was let go: a claim (ours too) runs the entry again.
+      const run = { since: Date.now() };
+      kept.set(id, run);
       const handling = this.handleEntry(pattern, stream, entry)
         .catch((error: unknown) => {
           // Left pending (not acked): a claim brings it back.
           this.logger.error(`${stream} entry ${id}: ${messageOf(error)}; left pending`);
         })
         .finally(() => {
-          inFlight.delete(id);
-          startedAt.delete(id);
+          inFlight.delete(run);
+          if (kept.get(id) === run) kept.delete(id);
         });
-      inFlight.set(id, handling);
+      inFlight.set(run, handling);
     };
     // Running handlers' entries must not look idle, or XAUTOCLAIM hands them to another consumer.
     // Past handlerTimeoutMs, an entry is let go: a stuck handler's event is claimed and run elsewhere.
     const keepAlive = setInterval(
       () => {
         const now = Date.now();
-        for (const [id, since] of startedAt) {
+        for (const [id, { since }] of kept) {
           if (now - since <= handlerTimeoutMs) continue;
-          startedAt.delete(id);
+          kept.delete(id);
           this.logger.warn(`${stream} entry ${id}: handler still running after ${handlerTimeoutMs} ms; let go`);
         }
-        keepInFlight(this.commands!, stream, group, consumer, [...startedAt.keys()]).catch((error: unknown) => {
+        keepInFlight(this.commands!, stream, group, consumer, [...kept.keys()]).catch((error: unknown) => {
           if (!this.closing || inFlight.size > 0)
             this.logger.warn(`keeping ${stream} entries claimed: ${messageOf(error)}`);
         });
@@ -389,9 +392,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       packet = undefined;
     }
     if (!packet) {
-      // Trimmed away (MAXLEN) before it was handled, or not written by RedisStreamsClient: nothing to run.
-      this.logger.warn(`entry ${id} on ${stream} holds no readable packet: acked without a handler`);
+      // Deleted from the stream while pending (re-read after a restart), or not written by RedisStreamsClient.
+      const reason = fields ? 'no readable packet' : 'deleted from the stream while pending';
+      await deadLetter(this.commands!, { stream, group, consumer, id, reason, fields });
       await this.ack(stream, id);
+      this.logger.error(`entry ${id} on ${stream}: ${reason}; dead-lettered and acked, no handler run`);
       return;
     }
 

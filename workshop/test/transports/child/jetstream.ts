@@ -82,10 +82,10 @@ export async function durableDrift({ url }: Args) {
 export async function realAckWait({ url }: Args) {
   const name = 'f9';
   return withNats(url, async (_nc, jsm) => {
-    const r = recorder(() => new Promise((resolve) => setTimeout(resolve, 1_500)));
-    const server = await startServer(url, name, r.handler, { ackWaitMs: 4_000 });
-    // Another replica (another version) sets the shared durable's ack wait to 600 ms.
-    await jsm.consumers.update(spec(name).name, 'd', { ack_wait: nanos(600) });
+    const r = recorder(() => new Promise((resolve) => setTimeout(resolve, 2_500)));
+    const server = await startServer(url, name, r.handler, { ackWaitMs: 6_000 }); // working() every 3 s
+    // Another replica (another version) sets the shared durable's ack wait to 1 s.
+    await jsm.consumers.update(spec(name).name, 'd', { ack_wait: nanos(1_000) });
     await publish(url, name);
     await waitFor(() => r.runs.some((run) => run.done) && settled(jsm, name), { what: 'the slow event acked' });
     await server.close();
@@ -121,7 +121,7 @@ export async function poisonTerminated({ url }: Args) {
     });
     await nc.flush();
     const r = recorder(() => Promise.reject(new Error('poison')));
-    const server = await startServer(url, name, r.handler, { maxDeliver: 3, nakDelayMs: 100 });
+    const server = await startServer(url, name, r.handler, { maxDeliver: 3, nakDelayMs: 200 });
     await publish(url, name);
     await waitFor(() => deadLetters.length === 1 && settled(jsm, name), { what: 'the poison event dead-lettered' });
     const info = await jsm.consumers.info(spec(name).name, 'd');

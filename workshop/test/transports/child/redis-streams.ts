@@ -115,10 +115,12 @@ export async function slowHandlerRunsOnce({ url }: Args) {
   const stream = 'f4';
   return withRedis(url, async (redis) => {
     const r = recorder(() => delay(2_000));
-    const options = { claimIdleMs: 600, claimIntervalMs: 100 };
-    const a = await startServer(url, stream, r.handler, { ...options, consumer: 'c1' });
-    const b = await startServer(url, stream, r.handler, { ...options, consumer: 'c2' });
+    // c1 takes the entry and never claims (its claim interval is long); c2, started once c1 runs it, claims
+    // anything idle > 600 ms every 100 ms: only c1's keeping the entry claimed can stop it.
+    const a = await startServer(url, stream, r.handler, { consumer: 'c1', claimIdleMs: 600, claimIntervalMs: 60_000 });
     await publish(url, stream, 1);
+    await waitFor(() => r.runs.length === 1, { what: 'c1 to start the slow handler' });
+    const b = await startServer(url, stream, r.handler, { consumer: 'c2', claimIdleMs: 600, claimIntervalMs: 100 });
     await waitFor(() => r.runs.some((run) => run.done) && pendingOf(redis, stream).then((n) => n === 0), {
       what: 'the slow event to be handled and acked',
     });
@@ -181,6 +183,25 @@ export async function forgetsIdleConsumers({ url }: Args) {
     const consumers = ((await redis.xinfo('CONSUMERS', stream, 'g')) as unknown[][]).map((c) => String(c[1]));
     await server.close();
     return { consumers, logs: logged(/gone-replica/) };
+  });
+}
+
+/** Finding 12 (Redis Streams side): a handler stuck past its deadline is let go, and another consumer runs the entry. */
+export async function stuckHandlerLetGo({ url }: Args) {
+  const stream = 'f12';
+  return withRedis(url, async (redis) => {
+    const r = recorder((run) => (run === 1 ? new Promise(() => undefined) : Promise.resolve()));
+    const options = { claimIdleMs: 300, claimIntervalMs: 100, handlerTimeoutMs: 500 };
+    // c1's handler never ends: its close() waits 200 ms for it, then closes anyway.
+    const a = await startServer(url, stream, r.handler, { ...options, consumer: 'c1', closeGraceMs: 200 });
+    const b = await startServer(url, stream, r.handler, { ...options, consumer: 'c2' });
+    await publish(url, stream, 1);
+    await waitFor(() => r.runs.length === 2 && pendingOf(redis, stream).then((n) => n === 0), {
+      what: 'the stuck entry claimed, run again and acked',
+      timeoutMs: 5_000,
+    });
+    await Promise.all([a.close(), b.close()]);
+    return { runs: r.runs.length, logs: logged(/let go/) };
   });
 }
 

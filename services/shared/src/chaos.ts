@@ -34,8 +34,12 @@ function positiveInt(name: string): number | undefined {
   return value;
 }
 
-/** CHAOS_HANDLER_DELAY_MS: resolves after the configured delay (at once when unset). */
+/**
+ * CHAOS_HANDLER_DELAY_MS: resolves after the configured delay (at once when
+ * unset). Never resolves once the replica is crashing (CHAOS_CRASH_AFTER_SEND).
+ */
 export async function chaosDelay(): Promise<void> {
+  if (crashing) return crashing; // crashing: start no new work, so none is cut mid-send by the SIGKILL
   const ms = positiveInt('CHAOS_HANDLER_DELAY_MS');
   if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -138,14 +138,17 @@ async function run(
       unleash(system, schedule(seed, replicas), graceful, log),
     ]);
     const { mail, push } = system.backing;
-    // Redeliveries come after ack_wait (2 s) or a claim's idle time (1 s) or a lease (3 s): wait them out.
-    await settled(
-      async () => [(await mail.deliveries()).length, (await push.deliveries()).length],
-      sent.accepted.size,
-      { quietMs: 5_000, stallMs: 10_000, timeoutMs: 90_000 },
-    );
     const emails = new Set(sent.accepted.keys());
     const ids = new Set([...sent.accepted.values()].map((u) => u.id));
+    // Users served, not deliveries: duplicates must not make the count look complete while a
+    // redelivery is still due. The slowest comes after a Redis Streams claim (5 s idle, looked
+    // for every 2.5 s), so the count must hold still longer than that.
+    // (The deliveries too: a late duplicate changes them, and is waited for as well.)
+    const served = async () => {
+      const [m, p] = [await mail.deliveries(), await push.deliveries()];
+      return [count(m, emails, (d) => d.to).served, count(p, ids, (d) => d.userId).served, m.length, p.length];
+    };
+    await settled(served, sent.accepted.size, { quietMs: 8_000, stallMs: 15_000, timeoutMs: 120_000 });
     const mailCount = count(await mail.deliveries(), emails, (d) => d.to);
     const pushCount = count(await push.deliveries(), ids, (d) => d.userId);
     const pick = ({ delivered, served, duplicated, lost }: typeof mailCount) => ({

@@ -28,7 +28,11 @@ import { ConfigError } from './env.js';
 
 /** What a transport calls around each event it hands to a handler. */
 export interface ChaosHooks {
-  /** Before the handler: resolves after CHAOS_HANDLER_DELAY_MS (at once when unset). */
+  /**
+   * Before the handler: resolves after CHAOS_HANDLER_DELAY_MS (at once when
+   * unset). Never resolves once the replica is crashing: it starts no new work,
+   * so the SIGKILL after the grace never cuts a send in half.
+   */
   beforeHandler(): Promise<void>;
   /**
    * After the handler succeeded, before the ack. Resolves at once, unless this
@@ -95,6 +99,7 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
 
   return {
     async beforeHandler() {
+      if (crashing) return crashing; // crashing: start no new work (a pooled send would outlive the grace)
       const ms = settings.handlerDelayMs;
       if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
     },

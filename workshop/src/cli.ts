@@ -3,6 +3,7 @@
  *   npm test [-- N]            grade the current step (or step N)
  *   npm run workshop -- <command>
  */
+import { localChaos, stackChaos } from './board/chaos-commands';
 import { diffCommand } from './commands/diff';
 import { hintCommand } from './commands/hint';
 import { localCommand } from './commands/local';
@@ -29,6 +30,9 @@ const USAGE = `usage: npm run workshop -- <command>
   local           run the system as local processes, and the guide: [redis|nats] [--mail N] [--push N]
                   --plan: run what your Pulumi program declares instead; --no-docs: without the guide
   measure [N]     create N users on the running local system, count deliveries with YOUR counter
+  kill ID         crash a replica of the running local system (e.g. mail-1); restart ID starts it again
+  burst N         create N users, 80 a second, on the running local system (kill a replica meanwhile)
+                  --target stack: on what \`workshop up\` deployed (docker kill / docker restart)
   doctor          check Node, Docker, the Pulumi CLI and the ports
   up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)
   pulumi ...      any pulumi command on the workshop's stack, e.g. pulumi config set mailReplicas 2`;
@@ -39,7 +43,7 @@ function option(args: string[], name: string): string | undefined {
 }
 
 /** Flags that take no value: the word after them is a positional argument. */
-const SWITCHES = new Set(['--poll', '--plan', '--no-docs']);
+const SWITCHES = new Set(['--poll', '--plan', '--no-docs', '--quiet']);
 
 function positional(args: string[]): string | undefined {
   return args.find(
@@ -73,6 +77,7 @@ async function main(argv: string[]): Promise<number> {
         push: Number(option(args, '--push') ?? 1),
         plan: args.includes('--plan'),
         docs: !args.includes('--no-docs'),
+        quiet: args.includes('--quiet'),
       });
     case 'doctor':
       return doctor();
@@ -82,6 +87,10 @@ async function main(argv: string[]): Promise<number> {
       return down();
     case 'pulumi':
       return pulumiPassthrough(args);
+    case 'kill':
+    case 'restart':
+    case 'burst':
+      return (target === 'stack' ? stackChaos : localChaos)(command, positional(args));
     case 'measure':
       return measureCommand(positional(args));
     case undefined:

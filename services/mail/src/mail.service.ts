@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
-import { MAIL_HEADERS, USER_CREATED, type UserCreatedEvent } from '../../shared/src/events.js';
-import { logEvent, replicaId } from '../../shared/src/replica.js';
+import { MAIL_HEADERS, type UserCreatedEvent } from '../../shared/src/events.js';
+import { logDelivery } from '../../shared/src/delivery-log.js';
+import { replicaId } from '../../shared/src/replica.js';
 import { MAIL_FROM, SMTP_TRANSPORT } from './mail.constants.js';
 
 @Injectable()
@@ -23,6 +24,6 @@ export class MailService {
         [MAIL_HEADERS.replicaId]: this.replica,
       },
     });
-    logEvent(`${USER_CREATED} ${event.eventId} -> welcome email to ${event.user.email}`);
+    logDelivery('welcome email', event);
   }
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { USER_CREATED, type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
-import { logEvent, replicaId } from '../../shared/src/replica.js';
+import { type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { logDelivery } from '../../shared/src/delivery-log.js';
+import { replicaId } from '../../shared/src/replica.js';
 import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
 
 @Injectable()
@@ -27,6 +28,6 @@ export class PushService {
     if (!response.ok) {
       throw new Error(`push provider answered ${response.status}: ${await response.text()}`);
     }
-    logEvent(`${USER_CREATED} ${event.eventId} -> push to user ${event.user.id}`);
+    logDelivery('push', event);
   }
 }

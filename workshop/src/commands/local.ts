@@ -3,7 +3,9 @@ import { dirname, join } from 'node:path';
 import { planToTopology, readPlan } from '../plan';
 import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
-import { freePort } from '../runtime/ports';
+import { startLocalBoard } from '../board/local-board';
+import { linePrinter } from '../runtime/log-prefix';
+import { localPorts } from '../runtime/preferred-ports';
 import { MissingToolError, packageFile } from '../runtime/tools';
 import { topology, type Topology, type Transport } from '../runtime/topology';
 import { REPO } from '../steps/manifest';
@@ -17,6 +19,8 @@ export interface LocalOptions {
   plan: boolean;
   /** Serve the guide too (default). */
   docs: boolean;
+  /** Do not show the replicas' lines (they stay in the log files). */
+  quiet?: boolean;
 }
 
 async function chooseTopology(options: LocalOptions): Promise<{ topology: Topology; what: string }> {
@@ -35,9 +39,12 @@ async function chooseTopology(options: LocalOptions): Promise<{ topology: Topolo
   };
 }
 
-/** The guide's dev server, on a free loopback port. */
-async function startDocs(logDir: string): Promise<{ url: string; process: ManagedProcess }> {
-  const port = await freePort();
+/** The guide's dev server on `port`, its delivery board pointed at `boardUrl`. */
+async function startDocs(
+  logDir: string,
+  port: number,
+  boardUrl: string,
+): Promise<{ url: string; process: ManagedProcess }> {
   const docs = new ManagedProcess({
     name: 'guide',
     command: process.execPath,
@@ -52,6 +59,7 @@ async function startDocs(logDir: string): Promise<{ url: string; process: Manage
       '--strictPort',
     ],
     cwd: REPO,
+    env: { VITE_WORKSHOP_BOARD_URL: boardUrl },
     logFile: join(logDir, 'guide.log'),
   });
   await docs.waitForLine(/Local:|ready in/i, 60_000);
@@ -66,15 +74,18 @@ async function startDocs(logDir: string): Promise<{ url: string; process: Manage
 export async function localCommand(options: LocalOptions): Promise<number> {
   const { topology: chosen, what } = await chooseTopology(options);
   console.log(`Starting ${what}...`);
-  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen }).catch((error: Error) => {
+  const ports = await localPorts();
+  const onLine = options.quiet ? undefined : linePrinter();
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen, ports, onLine }).catch((error: Error) => {
     if (error instanceof MissingToolError) throw error;
     throw new Error(
       `${error.message}\nYour services' code decides which broker they need: from step 3 on, try \`npm run local -- nats\`; ` +
         '`npm run local -- --plan` runs what your Pulumi program declares.',
     );
   });
+  const board = await startLocalBoard(runtime, ports.board);
   const docs = options.docs
-    ? await startDocs(runtime.logDir).catch((error: Error) => {
+    ? await startDocs(runtime.logDir, ports.guide, board.url).catch((error: Error) => {
         console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);
         return undefined;
       })
@@ -82,15 +93,18 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   const { gatewayUrl, mailDevUrl, pushSinkUrl } = runtime.endpoints;
   // For `workshop measure`, in another terminal.
   await mkdir(dirname(ENDPOINTS_FILE), { recursive: true });
-  await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl }, null, 2));
+  const boardUrl = board.url;
+  await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl, boardUrl }, null, 2));
   console.log(`
 Ready.
   Guide           ${docs?.url ?? '(not started: npm run docs:dev)'}
   Gateway         ${gatewayUrl}   try: curl -X POST ${gatewayUrl}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
   MailDev inbox   ${mailDevUrl}
   Push sink       ${pushSinkUrl}/notifications
+  Delivery board  ${docs ? `${docs.url}board` : `${boardUrl}/events (the guide shows it: npm run docs:dev)`}
   Logs            ${runtime.logDir}
 Count deliveries per user (in another terminal): npm run workshop -- measure
+Chaos (in another terminal): npm run workshop -- kill mail-1 | restart mail-1 | burst 200
 Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -99,6 +113,7 @@ Press Ctrl-C to stop.`);
   console.log('\nStopping...');
   await rm(ENDPOINTS_FILE, { force: true });
   await docs?.process.stop();
+  await board.stop();
   await runtime.stop();
   return 0;
 }

@@ -27,6 +27,8 @@ export interface BackingOptions {
   /** The folder holding the built services (for the push sink). */
   buildDir: string;
   logDir: string;
+  /** Fixed ports for MailDev's web UI and the push sink (default: free ones). */
+  ports?: { mailDev?: number; pushSink?: number };
 }
 
 /** MailDev's CLI script (its package exports no path to it). */
@@ -76,9 +78,11 @@ export class Backing {
     };
 
     try {
-      const [redisPort, natsPort, natsMonitorPort, smtpPort, webPort, sinkPort] = await Promise.all(
+      const [redisPort, natsPort, natsMonitorPort, smtpPort, freeWebPort, freeSinkPort] = await Promise.all(
         Array.from({ length: 6 }, () => freePort()),
       );
+      const webPort = options.ports?.mailDev ?? freeWebPort;
+      const sinkPort = options.ports?.pushSink ?? freeSinkPort;
       const endpoints: BackingEndpoints = {
         smtpUrl: `smtp://127.0.0.1:${smtpPort}`,
         mailDevUrl: `http://127.0.0.1:${webPort}`,

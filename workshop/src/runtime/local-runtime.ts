@@ -9,7 +9,7 @@ import { buildServices, pruneOldest } from './build';
 
 /** The logs of the last runs are kept, older ones removed. */
 const KEEP_LOG_DIRS = 20;
-import { Fleet } from './fleet';
+import { Fleet, type FleetOptions } from './fleet';
 import { brokersOf, type Topology } from './topology';
 
 export interface LocalRuntimeOptions {
@@ -18,6 +18,9 @@ export interface LocalRuntimeOptions {
   topology: Topology;
   /** Where each process's log goes (default: <root>/.workshop/logs/<time>). */
   logDir?: string;
+  /** Fixed ports (default: free ones), and a listener for the replicas' lines. */
+  ports?: { gateway?: number; mailDev?: number; pushSink?: number };
+  onLine?: FleetOptions['onLine'];
 }
 
 export function defaultLogDir(root: string): string {
@@ -38,7 +41,7 @@ export class LocalRuntime {
     readonly logDir: string,
   ) {}
 
-  static async start({ root, topology, logDir }: LocalRuntimeOptions): Promise<LocalRuntime> {
+  static async start({ root, topology, logDir, ports, onLine }: LocalRuntimeOptions): Promise<LocalRuntime> {
     logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
     const buildDir = await buildServices(root);
@@ -47,9 +50,13 @@ export class LocalRuntime {
       nats: brokersOf(topology).includes('nats'),
       buildDir,
       logDir,
+      ports,
     });
     try {
-      const fleet = await Fleet.start(topology, backing.endpoints, buildDir, logDir);
+      const fleet = await Fleet.start(topology, backing.endpoints, buildDir, logDir, {
+        gatewayPort: ports?.gateway,
+        onLine,
+      });
       return new LocalRuntime(backing, fleet, logDir);
     } catch (error) {
       await backing.stop();

@@ -88,7 +88,12 @@ export interface Burst {
 export function startBurst(
   gatewayUrl: string,
   count: number,
-  { perSecond = 100, concurrency = 10, prefix = 'burst' } = {},
+  {
+    perSecond = 100,
+    concurrency = 10,
+    prefix = 'burst',
+    onUser,
+  }: { perSecond?: number; concurrency?: number; prefix?: string; onUser?: (user: User) => void } = {},
 ): Burst {
   const users: User[] = new Array(count);
   let created = 0;
@@ -101,6 +106,7 @@ export function startBurst(
       if (due > Date.now()) await new Promise((resolve) => setTimeout(resolve, due - Date.now()));
       users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
       created++;
+      onUser?.(users[i]);
     }
   };
   const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(() => users);

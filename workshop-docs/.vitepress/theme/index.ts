@@ -1,5 +1,6 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
+import DeliveryBoard from './DeliveryBoard.vue';
 import DeliveryDiagram from './DeliveryDiagram.vue';
 import StepFiles from './StepFiles.vue';
 import StepList from './StepList.vue';
@@ -8,6 +9,7 @@ import './style.css';
 export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
+    app.component('DeliveryBoard', DeliveryBoard);
     app.component('DeliveryDiagram', DeliveryDiagram);
     app.component('StepFiles', StepFiles);
     app.component('StepList', StepList);

@@ -20,6 +20,14 @@ export interface BoardDelivery {
   at: number;
 }
 
+/** A user created through the board (its buttons, `workshop burst`): the board knows to expect its email and push. */
+export interface BoardUser {
+  id: string;
+  email: string;
+  /** When the gateway answered 201, ms since the epoch. */
+  at: number;
+}
+
 export interface BoardReplica {
   id: string;
   service: string;
@@ -30,10 +38,12 @@ export type BoardMessage =
   | {
       type: 'snapshot';
       deliveries: BoardDelivery[];
+      users: BoardUser[];
       replicas: BoardReplica[];
       lifecycle: LifecycleEvent[];
       controls: boolean;
     }
+  | { type: 'users'; users: BoardUser[] }
   | { type: 'delivery'; delivery: BoardDelivery }
   | { type: 'lifecycle'; event: LifecycleEvent; replicas: BoardReplica[] }
   | { type: 'cleared'; service: BoardService };
@@ -52,6 +62,7 @@ const keyOf = (d: Delivery, index: number) => d.id ?? `${index}`;
 export class DeliveryFeed {
   private readonly seen: Record<BoardService, Set<string>> = { mail: new Set(), push: new Set() };
   private readonly deliveries: BoardDelivery[] = [];
+  private readonly users: BoardUser[] = [];
   private readonly listeners = new Set<(message: BoardMessage) => void>();
   private readonly since = Date.now();
   private timer: NodeJS.Timeout | undefined;
@@ -88,6 +99,7 @@ export class DeliveryFeed {
     return {
       type: 'snapshot',
       deliveries: [...this.deliveries],
+      users: [...this.users],
       replicas: this.sources.replicas(),
       lifecycle: lifecycleSince(this.since),
       controls: this.sources.controls,
@@ -99,6 +111,12 @@ export class DeliveryFeed {
     listener(this.snapshot());
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /** Users created through the board: each should get one email and one push. */
+  addUsers(users: BoardUser[]): void {
+    this.users.push(...users);
+    this.emit({ type: 'users', users });
   }
 
   /** One read of both sinks; each delivery not seen before is announced. */

@@ -123,11 +123,13 @@ async function handle(
         error: `count is a whole number from 1 to ${MAX_USERS_PER_REQUEST}, not "${url.searchParams.get('count')}"`,
       });
     }
-    const users = await startBurst(gatewayUrl, count, {
+    const burst = startBurst(gatewayUrl, count, {
       perSecond: BURST_RATE,
       prefix: `board-${Date.now().toString(36).slice(-4)}`,
-    }).done;
-    return reply(response, 200, { created: users.length, users });
+      onUser: (user) => feed.addUsers([{ id: user.id, email: user.email, at: Date.now() }]),
+    });
+    const users = await burst.done;
+    return reply(response, 200, { created: users.length });
   }
 
   const replicaAction = /^\/replicas\/([^/]+)\/(kill|restart)$/.exec(url.pathname);

@@ -65,7 +65,7 @@ export class MailDevClient {
       userId: email.headers['x-user-id'] ?? '',
       replicaId: email.headers['x-replica-id'] ?? '',
       to: email.to.map((t) => t.address).join(','),
-      at: email.time,
+      at: email.headers['x-sent-at'] ?? email.time,
       id: email.id,
     }));
   }

@@ -22,6 +22,7 @@ export class MailService {
         [MAIL_HEADERS.eventId]: event.eventId,
         [MAIL_HEADERS.userId]: event.user.id,
         [MAIL_HEADERS.replicaId]: this.replica,
+        [MAIL_HEADERS.sentAt]: new Date().toISOString(),
       },
     });
     logDelivery('welcome email', event);

@@ -4,6 +4,7 @@
  */
 import { USER_CREATED } from '../../../services/shared/src/events';
 import { gradingTarget } from '../../../workshop/src/grading/context';
+import { story } from '../../../workshop/src/grading/bursts';
 import { check, checkEqual } from '../../../workshop/src/grading/expect';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
@@ -62,7 +63,7 @@ test(`${USERS} users: exactly ${USERS} emails and ${USERS} pushes, one each, sha
       seen.total,
       USERS,
       `${name} for ${USERS} users`,
-      `Per replica: ${perReplica}. ` +
+      `Per replica: ${perReplica}.${story(seen, users, name)}\n` +
         (seen.total > USERS
           ? 'More than one replica handled some events: is every replica of the service in the same queue group?'
           : 'Some events reached no replica of this service: does it share its queue group with the other service?'),

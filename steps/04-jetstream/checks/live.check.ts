@@ -4,7 +4,7 @@
  * here; step 5 removes them.
  */
 import { check } from '../../../workshop/src/grading/expect';
-import { everyUserServed, killMidBurst, withoutDelivery } from '../../../workshop/src/grading/bursts';
+import { everyUserServed, killMidBurst, story, withoutDelivery } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { jetStreamConsumers } from '../../../workshop/src/chaos';
@@ -37,7 +37,7 @@ test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes withou
   check(
     lost.length === 0,
     `${lost.length} of ${USERS} users got no welcome email after mail-1 was killed (after ${createdAtKill} users were created). ` +
-      `Emails per replica: ${describeReplicas(mail.perReplica)}.\n` +
+      `Emails per replica: ${describeReplicas(mail.perReplica)}.${story(mail, users, 'emails')}\n` +
       'Core NATS hands each event to a subscriber at most once: what a dead replica had taken is gone. ' +
       'Consume user.created from a JetStream durable consumer shared by the mail replicas, and ack each event only once its email is sent, ' +
       'so that JetStream redelivers what a dead replica never acked.',

@@ -11,7 +11,14 @@ import { connect } from '@nats-io/transport-node';
 import { USER_CREATED, type UserCreatedEvent } from '../../../services/shared/src/events';
 import { startBurst } from '../../../workshop/src/chaos';
 import { check } from '../../../workshop/src/grading/expect';
-import { BURST_RATE, exactlyOnce, isRunning, onceEach, restartCrashed } from '../../../workshop/src/grading/bursts';
+import {
+  BURST_RATE,
+  exactlyOnce,
+  isRunning,
+  onceEach,
+  restartCrashed,
+  story,
+} from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import { waitFor } from '../../../workshop/src/runtime/wait';
@@ -69,11 +76,11 @@ test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: e
     'so a redelivered event is acked without a second email or push.';
   check(
     exactlyOnce(mail, users),
-    `${onceEach(mail, users, 'emails')} (per replica: ${describeReplicas(mail.perReplica)}).\n${advice}`,
+    `${onceEach(mail, users, 'emails')} (per replica: ${describeReplicas(mail.perReplica)}).${story(mail, users, 'emails')}\n${advice}`,
   );
   check(
     exactlyOnce(push, users),
-    `${onceEach(push, users, 'pushes')} (per replica: ${describeReplicas(push.perReplica)}).\n${advice}`,
+    `${onceEach(push, users, 'pushes')} (per replica: ${describeReplicas(push.perReplica)}).${story(push, users, 'pushes')}\n${advice}`,
   );
 });
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { check } from '../../../workshop/src/grading/expect';
-import { exactlyOnce, isRunning, onceEach } from '../../../workshop/src/grading/bursts';
+import { exactlyOnce, isRunning, onceEach, story } from '../../../workshop/src/grading/bursts';
 import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
 import { plannedTopology } from '../../../workshop/src/grading/plan';
 import type { DeclaredReplica } from '../../../workshop/src/runtime/topology';
@@ -80,7 +80,7 @@ test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: e
   ] as const) {
     check(
       exactlyOnce(t, users),
-      `${onceEach(t, users, what)} (per replica: ${describeReplicas(t.perReplica)}).\n${advice}`,
+      `${onceEach(t, users, what)} (per replica: ${describeReplicas(t.perReplica)}).${story(t, users, what)}\n${advice}`,
     );
   }
 });

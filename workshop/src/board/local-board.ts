@@ -25,7 +25,11 @@ export interface LocalBoard {
   stop(): Promise<void>;
 }
 
-export async function startLocalBoard(runtime: LocalRuntime, port?: number): Promise<LocalBoard> {
+/** `runtime`: the local runtime, or the same two parts started apart (as the tests do). */
+export async function startLocalBoard(
+  runtime: Pick<LocalRuntime, 'fleet' | 'backing'>,
+  port?: number,
+): Promise<LocalBoard> {
   const { fleet, backing } = runtime;
   const feed = new DeliveryFeed({
     mail: () => backing.mail.deliveries(),

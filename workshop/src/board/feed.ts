@@ -57,7 +57,8 @@ export interface FeedSources {
   controls: boolean;
 }
 
-const keyOf = (d: Delivery, index: number) => d.id ?? `${index}`;
+/** MailDev gives each email an id; a push is told apart by its event, replica and arrival time. */
+const keyOf = (d: Delivery, index: number) => d.id ?? `${d.eventId}|${d.replicaId}|${d.at ?? index}`;
 
 export class DeliveryFeed {
   private readonly seen: Record<BoardService, Set<string>> = { mail: new Set(), push: new Set() };

@@ -4,6 +4,7 @@
  *   npm run workshop -- <command>
  */
 import { localChaos, stackChaos } from './board/chaos-commands';
+import { stackBoardCommand } from './board/stack-board';
 import { diffCommand } from './commands/diff';
 import { hintCommand } from './commands/hint';
 import { localCommand } from './commands/local';
@@ -33,6 +34,7 @@ const USAGE = `usage: npm run workshop -- <command>
   kill ID         crash a replica of the running local system (e.g. mail-1); restart ID starts it again
   burst N         create N users, 80 a second, on the running local system (kill a replica meanwhile)
                   --target stack: on what \`workshop up\` deployed (docker kill / docker restart)
+  board --target stack  serve the delivery board's feed from the deployed stack (local serves its own)
   doctor          check Node, Docker, the Pulumi CLI and the ports
   up / down       deploy / destroy the Pulumi stack in Docker (needs Docker and the Pulumi CLI)
   pulumi ...      any pulumi command on the workshop's stack, e.g. pulumi config set mailReplicas 2`;
@@ -91,6 +93,14 @@ async function main(argv: string[]): Promise<number> {
     case 'restart':
     case 'burst':
       return (target === 'stack' ? stackChaos : localChaos)(command, positional(args));
+    case 'board':
+      if (target !== 'stack') {
+        console.error(
+          '`npm run local` serves the board of the local system; `board --target stack` serves the deployed one.',
+        );
+        return 2;
+      }
+      return stackBoardCommand();
     case 'measure':
       return measureCommand(positional(args));
     case undefined:

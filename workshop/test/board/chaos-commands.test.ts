@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localChaos, stackChaos, type StackDeps } from '../../src/board/chaos-commands';
+import { stackBoardCommand } from '../../src/board/stack-board';
 import { GradeError } from '../../src/grading/expect';
 
 let errors: string[];
@@ -89,4 +90,12 @@ test('bad arguments are refused before anything is sent', async () => {
     'burst takes a number of users from 1 to 1000, not "0"',
   );
   await expect(stackChaos('kill', undefined, stand(() => OUTPUTS).deps)).rejects.toThrow('kill takes a replica');
+});
+
+test('the stack board without stack outputs is one clear line, and serves nothing', async () => {
+  const code = await stackBoardCommand(() => {
+    throw new GradeError('--target stack grades what `workshop up` deployed, with the Pulumi CLI: install it\nmore');
+  });
+  expect(code).toBe(1);
+  expect(errors).toEqual(['--target stack grades what `workshop up` deployed, with the Pulumi CLI: install it']);
 });

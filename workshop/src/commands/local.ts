@@ -101,7 +101,7 @@ Ready.
   Gateway         ${gatewayUrl}   try: curl -X POST ${gatewayUrl}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
   MailDev inbox   ${mailDevUrl}
   Push sink       ${pushSinkUrl}/notifications
-  Delivery board  ${docs ? `${docs.url}board` : `${boardUrl}/events (the guide shows it: npm run docs:dev)`}
+  Delivery board  ${docs ? `${docs.url}board` : `${boardUrl}/events (npm run docs:dev, then Connect on its /board page)`}
   Logs            ${runtime.logDir}
 Count deliveries per user (in another terminal): npm run workshop -- measure
 Chaos (in another terminal): npm run workshop -- kill mail-1 | restart mail-1 | burst 200

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# The container check: the Pulumi program's plan for the NATS 2+2 stack (ci)
-# started in a real Docker engine, on images built on this machine (no
-# registry), and one email plus one push per user checked end to end.
+# The container check: the Pulumi program's plan with the CI configuration
+# (.ci/container-check.config.yaml: NATS, 2 mail + 2 push) started in a real
+# Docker engine, on images built on this machine (no registry; the service
+# images through the Engine API as Pulumi's provider builds them, BuildKit
+# when the engine has it), and one email plus one push per user checked end
+# to end.
 #
 #   bash .ci/container-check.sh [users]      (as root; Node >= 22 on PATH)
 #
@@ -55,4 +58,4 @@ if ! docker info >/dev/null 2>&1; then
 fi
 
 echo "--- container check (node $(node --version))"
-npx tsx workshop/src/infra-commands/container-check.ts "$users"
+npx tsx workshop/src/ci/container-check.ts "$users"

@@ -5,6 +5,7 @@
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels, envList } from './labels';
 
 export const MAILDEV_ALIAS = 'maildev';
@@ -39,10 +40,13 @@ export class MailDev extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [MAILDEV_ALIAS] }],
         ports: [{ internal: WEB_PORT, external: args.hostPort, ip: '127.0.0.1' }],
         restart: 'unless-stopped',
+        // Healthy by the image's own HEALTHCHECK.
+        ...WAIT_HEALTHY,
         labels: containerLabels('maildev'),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
+    registerBacking(this.container);
     this.registerOutputs({ smtpUrl: this.smtpUrl, url: this.url });
   }
 }

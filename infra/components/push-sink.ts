@@ -6,6 +6,7 @@
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
 import { httpHealthcheck } from './healthchecks';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels, envList } from './labels';
 
 export const PUSH_SINK_ALIAS = 'push-sink';
@@ -39,10 +40,12 @@ export class PushSink extends pulumi.ComponentResource {
         ports: [{ internal: PORT, external: args.hostPort, ip: '127.0.0.1' }],
         restart: 'unless-stopped',
         healthcheck: httpHealthcheck(PORT, '/health'),
+        ...WAIT_HEALTHY,
         labels: containerLabels('push-sink'),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
+    registerBacking(this.container);
     this.registerOutputs({ url: this.url, hostUrl: this.hostUrl });
   }
 }

@@ -1,6 +1,8 @@
 /**
  * A service's image, built on this machine from the one shared
  * services/Dockerfile (a build argument picks the service), never pushed.
+ * `pulumi destroy` leaves it in the engine (the provider's Image delete does
+ * nothing); `npm run workshop -- down` removes it afterwards.
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -13,11 +15,21 @@ export interface ServiceImageArgs {
   namePrefix: string;
 }
 
+/**
+ * A room without internet: `npmRegistry` (stack config) is the npm mirror the
+ * Dockerfile's `npm ci` and TypeScript install use (NPM_CONFIG_REGISTRY).
+ */
+function npmBuildArgs(): Record<string, string> {
+  const registry = new pulumi.Config().get('npmRegistry', { minLength: 1 });
+  return registry ? { NPM_CONFIG_REGISTRY: registry } : {};
+}
+
 export class ServiceImage extends pulumi.ComponentResource {
   readonly image: docker.Image;
   /**
-   * What a container runs: the image's id, which changes with each build that
-   * changes the image, so `pulumi up` replaces the containers of edited code.
+   * What a container runs: the image's id (repoDigest of a local image is
+   * `sha256:...`), which changes with each build that changes the image, so
+   * `pulumi up` replaces the containers of edited code.
    */
   readonly ref: pulumi.Output<string>;
 
@@ -32,7 +44,7 @@ export class ServiceImage extends pulumi.ComponentResource {
           // Paths are relative to infra/, where pulumi runs the program.
           context: '..',
           dockerfile: '../services/Dockerfile',
-          args: { SERVICE: args.service, BASE_IMAGE: args.baseImage },
+          args: { SERVICE: args.service, BASE_IMAGE: args.baseImage, ...npmBuildArgs() },
         },
       },
       { parent: this },

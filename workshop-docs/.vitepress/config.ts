@@ -1,11 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfigWithTheme, type DefaultTheme } from 'vitepress';
-// Imported (not read) so that `docs:dev` restarts when the manifest changes.
-import manifest from '../../steps/steps.json';
-import { buildSidebar, checkGuide, type Manifest, type ManifestStep } from './guide';
+// Imported so that `docs:dev` restarts when the manifest changes; read (and checked) by readManifest.
+import '../../steps/steps.json';
+import { buildSidebar, checkGuide, readManifest, type ManifestStep } from './guide';
 
 const repo = fileURLToPath(new URL('../..', import.meta.url));
-const steps = manifest as Manifest;
+const steps = readManifest(repo);
 
 // A step with no page, a page naming the wrong step, a snippet of a missing
 // file: the build stops here and says which.

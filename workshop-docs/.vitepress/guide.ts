@@ -9,16 +9,10 @@
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
+import { loadSteps, type Step } from '../../workshop/src/steps/manifest.js';
 
-/** The fields of a manifest step the guide reads. */
-export interface ManifestStep {
-  id: number;
-  slug: string;
-  title: string;
-  summary?: string;
-  files: string[];
-  bonus?: boolean;
-}
+/** The fields of a manifest step (workshop/src/steps/manifest.ts) the guide reads. */
+export type ManifestStep = Pick<Step, 'id' | 'slug' | 'title' | 'files'> & Partial<Pick<Step, 'summary' | 'bonus'>>;
 
 export interface Manifest {
   steps: ManifestStep[];
@@ -50,6 +44,9 @@ export interface StepPage {
   slug: string;
   /** The `step:` of its frontmatter, or undefined when it has none. */
   step?: number;
+  /** The `title:` of its frontmatter, and its first `# ` heading. */
+  title?: string;
+  heading?: string;
 }
 
 export interface GuideReport {
@@ -60,9 +57,13 @@ export interface GuideReport {
 
 export const STEPS_DIR = 'steps';
 
+/** The manifest, read and checked by the workshop's one loader. */
 export function readManifest(repo: string): Manifest {
-  return JSON.parse(readFileSync(join(repo, 'steps', 'steps.json'), 'utf8')) as Manifest;
+  return { steps: loadSteps(repo) };
 }
+
+/** The title a step's page has, in its frontmatter and its heading. */
+export const pageTitle = (step: ManifestStep) => `Step ${step.id}${step.bonus ? ' (bonus)' : ''}: ${step.title}`;
 
 export const stepLink = (step: Pick<ManifestStep, 'slug'>) => `/${STEPS_DIR}/${step.slug}`;
 
@@ -80,6 +81,15 @@ export function buildSidebar(manifest: Manifest): SidebarItem[] {
       ],
     },
     { text: 'Steps', items: steps.map((step) => ({ text: stepText(step), link: stepLink(step) })) },
+    { text: 'Measure', items: [{ text: 'Measure it', link: '/measure' }] },
+    {
+      text: 'Beyond the steps',
+      items: [
+        { text: 'The transactional outbox', link: '/beyond/outbox' },
+        { text: 'Poison messages and dead letters', link: '/beyond/poison-messages' },
+        { text: 'Ordering and per-key concurrency', link: '/beyond/ordering' },
+      ],
+    },
     { text: 'Facilitators', items: [{ text: 'Running it in a room', link: '/facilitator' }] },
   ];
 }
@@ -112,9 +122,11 @@ export function stepPages(docsDir: string): StepPage[] {
   return listPages(docsDir)
     .filter((page) => page.startsWith(`${STEPS_DIR}/`))
     .map((page) => {
-      const raw = frontmatter(readFileSync(join(docsDir, page), 'utf8')).step;
-      const step = raw !== undefined && /^\d+$/.test(raw) ? Number(raw) : undefined;
-      return { page, slug: page.slice(STEPS_DIR.length + 1, -'.md'.length), step };
+      const source = readFileSync(join(docsDir, page), 'utf8');
+      const fields = frontmatter(source);
+      const step = fields.step !== undefined && /^\d+$/.test(fields.step) ? Number(fields.step) : undefined;
+      const heading = /^# (.+?)\s*$/m.exec(source)?.[1];
+      return { page, slug: page.slice(STEPS_DIR.length + 1, -'.md'.length), step, title: fields.title, heading };
     });
 }
 
@@ -175,6 +187,16 @@ export function checkGuide(repo: string, manifest = readManifest(repo)): GuideRe
       problems.push(
         `workshop-docs/${page.page} is the page of step ${step.id}: its frontmatter must say "step: ${step.id}"`,
       );
+    } else {
+      const title = pageTitle(step);
+      if (page.title !== title)
+        problems.push(
+          `workshop-docs/${page.page}'s frontmatter title is "${page.title ?? ''}": it should be "${title}" (the manifest's title)`,
+        );
+      if (page.heading !== title)
+        problems.push(
+          `workshop-docs/${page.page}'s heading is "# ${page.heading ?? ''}": it should be "# ${title}" (the manifest's title)`,
+        );
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --runs N] [steps...]`: how long a learner waits for
+ * `npm run bench -- graders [--runs N] [steps...]`: how long a learner waits for
  * `npm test`. Grades the end of each step N times (a fresh tree each time)
  * and prints the infra and live checks' wall times: min, median, max.
  * Figures, not assertions: the tests stay free of timing.
@@ -15,8 +15,7 @@ function stats(values: number[]): string {
   return `${sorted[0].toFixed(1)} / ${median.toFixed(1)} / ${sorted[sorted.length - 1].toFixed(1)}`;
 }
 
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
+export async function graderBench(args: string[]): Promise<void> {
   const runsAt = args.indexOf('--runs');
   const runs = runsAt >= 0 ? Number(args[runsAt + 1]) : 1;
   const only = args.filter((a, i) => /^\d+$/.test(a) && args[i - 1] !== '--runs').map(Number);
@@ -38,8 +37,3 @@ async function main(): Promise<void> {
     );
   }
 }
-
-main().catch((error: unknown) => {
-  console.error(error);
-  process.exitCode = 1;
-});

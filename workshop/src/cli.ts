@@ -14,7 +14,8 @@ import { statusCommand } from './commands/status';
 import { testCommand } from './commands/test';
 import { watchCommand } from './commands/watch';
 import type { Target } from './grading/context';
-import { doctor, down, pulumiPassthrough, up } from './infra-commands';
+import { doctor } from './commands/doctor';
+import { down, pulumiPassthrough, up } from './commands/pulumi';
 import { MissingToolError } from './runtime/tools';
 import type { Transport } from './runtime/topology';
 

@@ -5,8 +5,9 @@
  * a table, and ends with one line "verify: N passed, N failed".
  */
 import { spawnSync } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { proveAll, type Proof } from './steps/prove';
+import { proveAll, VERIFY_JOBS, type Proof } from './steps/prove';
 
 const ROOT = join(__dirname, '..', '..');
 
@@ -49,8 +50,12 @@ async function main(): Promise<void> {
     results.push({ name: check.name, ok: run.status === 0, seconds: (Date.now() - started) / 1000 });
   }
   if (names.length === 0 || names.includes('steps')) {
-    console.log('\n=== step proofs: each starter fails its graders, each solution passes them');
+    console.log(
+      `\n=== step proofs: each starter fails its graders, each solution passes them (${VERIFY_JOBS} trees at a time)`,
+    );
     const started = Date.now();
+    // Plans shared by the trees of this run (most hold the same infra/); a fresh cache each run.
+    process.env.WORKSHOP_PLAN_CACHE = join(ROOT, '.workshop', 'cache', `plans-${process.pid}`);
     const proofs = await proveAll(stepIds, (line) => console.log(`  ${line}`));
     printProofs(proofs);
     for (const p of proofs) {
@@ -60,6 +65,7 @@ async function main(): Promise<void> {
         seconds: p.seconds.start + p.seconds.end,
       });
     }
+    await rm(process.env.WORKSHOP_PLAN_CACHE, { recursive: true, force: true });
     console.log(`(step proofs took ${((Date.now() - started) / 1000).toFixed(1)} s)`);
   }
   console.log('\ncheck                          result   seconds');

@@ -180,6 +180,18 @@ describe('the guide in a browser', () => {
     console.info(`screenshot: ${SCREENSHOT}`);
   });
 
+  it('draws the diagram of each page beyond the steps, linked from the sidebar', async () => {
+    for (const slug of ['outbox', 'poison-messages', 'ordering']) {
+      expect(await page.locator(`.VPSidebar a[href$="/beyond/${slug}"]`).count()).toBe(1);
+      await page.goto(`${url}/beyond/${slug}`, { waitUntil: 'networkidle' });
+      const diagram = page.locator('figure.flow-diagram svg').first();
+      expect(await diagram.isVisible()).toBe(true);
+      expect(await diagram.locator('rect').count()).toBeGreaterThan(3);
+      await diagram.scrollIntoViewIfNeeded();
+      await page.screenshot({ path: join(tmpdir(), `workshop-docs-${slug}.png`) });
+    }
+  });
+
   it('loads with no page or console error (e.g. a hydration mismatch)', () => {
     expect(errors).toEqual([]);
   });

@@ -99,9 +99,10 @@ describe('the checks can fail', () => {
     writeFileSync(join(repo, path), text);
   }
 
-  const page = (id: number, body = '') => `---\nstep: ${id}\n---\n\n# Step ${id}\n\n${body}`;
+  const page = (id: number, body = '') =>
+    `---\nstep: ${id}\ntitle: 'Step ${id}: Title ${id}'\n---\n\n# Step ${id}: Title ${id}\n\n${body}`;
   const withSteps = (...steps: [number, string, string[]?][]): Manifest => ({
-    steps: steps.map(([id, slug, files = []]) => ({ id, slug, title: `Step ${id}`, files })),
+    steps: steps.map(([id, slug, files = []]) => ({ id, slug, title: `Title ${id}`, files })),
   });
 
   beforeEach(() => {
@@ -140,6 +141,15 @@ describe('the checks can fail', () => {
     );
   });
 
+  it("reports a page whose title or heading is not the manifest's title", () => {
+    write('workshop-docs/steps/01-one.md', page(1).replace('# Step 1: Title 1', '# Step 1: An old title'));
+    const manifest = { steps: [{ id: 1, slug: '01-one', title: 'Title 1', files: [], bonus: true }] };
+    expect(checkGuide(repo, manifest).problems).toEqual([
+      `workshop-docs/steps/01-one.md's frontmatter title is "Step 1: Title 1": it should be "Step 1 (bonus): Title 1" (the manifest's title)`,
+      `workshop-docs/steps/01-one.md's heading is "# Step 1: An old title": it should be "# Step 1 (bonus): Title 1" (the manifest's title)`,
+    ]);
+  });
+
   it('keeps a page written ahead of its manifest entry out of the build', () => {
     write('workshop-docs/steps/02-two.md', page(2));
     const report = checkGuide(repo, withSteps([1, '01-one']));
@@ -154,8 +164,8 @@ describe('the checks can fail', () => {
       page(1, '<<< @/../solutions/01-one/a.ts\n\n::: details\n\n<<< @/../solutions/01-one/b.ts{2}\n\n:::\n'),
     );
     expect(checkGuide(repo, withSteps([1, '01-one'])).problems).toEqual([
-      'workshop-docs/steps/01-one.md:7 shows a solution file outside a "::: details" block: readers would see it unasked',
-      'workshop-docs/steps/01-one.md:11 imports @/../solutions/01-one/b.ts{2}, but solutions/01-one/b.ts does not exist',
+      'workshop-docs/steps/01-one.md:8 shows a solution file outside a "::: details" block: readers would see it unasked',
+      'workshop-docs/steps/01-one.md:12 imports @/../solutions/01-one/b.ts{2}, but solutions/01-one/b.ts does not exist',
     ]);
   });
 

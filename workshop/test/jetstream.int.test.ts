@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, type User } from '../../services/shared/src/events';
 import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
-import { LatencyProxy, deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/chaos';
+import { deleteStream, jetStreamConsumer, startBurst, waitForJetStreamReady } from '../src/grading/chaos';
 import {
   BURST_RATE,
   deliveredTwice,
@@ -26,12 +26,13 @@ import {
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
+import { LatencyProxy } from '../src/runtime/latency-proxy';
 import { defaultLogDir } from '../src/runtime/local-runtime';
-import { topology, type ServiceName, type Topology } from '../src/runtime/topology';
+import { topology, withEnv, type ServiceName, type Topology } from '../src/runtime/topology';
 import { waitFor } from '../src/runtime/wait';
-import { describeReplicas } from '../src/sinks';
+import { describeReplicas } from '../src/grading/sinks';
 import { makeTree } from '../src/steps/tree';
-import { settle } from '../src/traffic';
+import { settle } from '../src/grading/traffic';
 
 const REPO = join(__dirname, '..', '..');
 const SOLUTIONS = join(REPO, 'solutions');
@@ -65,7 +66,7 @@ beforeAll(async () => {
   ]);
   const [step3, step4, step5] = await Promise.all([buildServices(t3), buildServices(t4), buildServices(t5)]);
   build = { step3, step4, step5 };
-  backing = await Backing.start({ redis: true, nats: true, buildDir: step3, logDir });
+  backing = await Backing.start({ brokers: ['redis', 'nats'], buildDir: step3, logDir });
   slowSmtp = await LatencyProxy.start(backing.endpoints.smtpUrl, SMTP_DELAY_MS);
 });
 
@@ -90,8 +91,11 @@ afterAll(async () => {
 });
 
 /** JetStream consumers pull: the runtime has no subscription to wait on, so wait on the durables. */
-function jetStreamTopology(env: Topology['env'], brokers: Topology['brokers'] = ['nats']): Topology {
-  return { ...topology('nats', 2, 2), brokers, waitForSubscriptions: false, env };
+function jetStreamTopology(
+  env: Partial<Record<ServiceName, Record<string, string>>>,
+  brokers: Topology['brokers'] = ['nats'],
+): Topology {
+  return { ...withEnv(topology('nats', 2, 2, brokers), env), waitForSubscriptions: false };
 }
 
 async function start(t: Topology, buildDir: string): Promise<Fleet> {
@@ -118,7 +122,7 @@ async function waitForExit(f: Fleet, id: string, timeoutMs = 15_000): Promise<vo
 }
 
 test('step 3, core NATS: a mail replica killed mid-burst takes its in-flight emails with it', async () => {
-  const f = await start({ ...topology('nats', 2, 2), env: { mail: { SMTP_URL: slowSmtp.url() } } }, build.step3);
+  const f = await start(withEnv(topology('nats', 2, 2), { mail: { SMTP_URL: slowSmtp.url() } }), build.step3);
   const { burst, createdAtKill } = await killMidBurst(f, 'mail-1');
   const users = await burst.done;
   expect(createdAtKill).toBeLessThan(USERS); // the kill landed mid-burst

@@ -7,7 +7,7 @@ import { planToTopology, readPlan } from '../src/plan';
 import { LocalRuntime } from '../src/runtime/local-runtime';
 import { endOverlays, getStep } from '../src/steps/manifest';
 import { makeTree } from '../src/steps/tree';
-import { createUser, settle } from '../src/traffic';
+import { createUser, settle } from '../src/grading/traffic';
 
 const REPO = join(__dirname, '..', '..');
 let runtime: LocalRuntime | undefined;

@@ -7,6 +7,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DEFAULTS } from '../../infra/config';
+import { ciConfig } from '../src/ci/container-check';
 import {
   PlanError,
   planProblems,
@@ -173,8 +174,9 @@ test('with no config, the program takes the defaults Pulumi.yaml declares (and c
     'workshop:redisImage': DEFAULTS.images.redis,
     'workshop:natsImage': DEFAULTS.images.nats,
     'workshop:mailDevImage': DEFAULTS.images.mailDev,
-    'workshop:namePrefix': DEFAULTS.namePrefix,
   });
+  // No namePrefix in Pulumi.yaml: the program derives it from the stack.
+  expect(defaults.containers.map((c) => c.name)).toContain('workshop-mail-1');
   expect(byRole(defaults, 'redis')).toHaveLength(1);
   expect(replicasOf(defaults, 'mail')).toHaveLength(1);
 });
@@ -184,14 +186,14 @@ describe('planToTopology', () => {
     const t = planToTopology(plan('redis, 2 mail + 2 push'));
     expect(t.transport).toBe('redis');
     expect(t.brokers).toEqual(['redis']);
-    expect(t.replicas).toEqual({ gateway: 1, user: 1, mail: 2, push: 2 });
-    expect(t.declared?.mail?.map((r) => r.id)).toEqual(['mail-1', 'mail-2']);
-    expect(t.declared?.mail?.[1].env).toMatchObject({
+    expect(SERVICE_NAMES.map((s) => t.replicas[s].length)).toEqual([1, 1, 2, 2]);
+    expect(t.replicas.mail.map((r) => r.id)).toEqual(['mail-1', 'mail-2']);
+    expect(t.replicas.mail[1].env).toMatchObject({
       REDIS_URL: 'redis://redis:6379',
       SMTP_URL: 'smtp://maildev:1025',
     });
     expect(t.aliases).toMatchObject({ redis: 'redis', maildev: 'maildev', 'push-sink': 'push-sink' });
-    expect(t.aliases?.nats).toBeUndefined();
+    expect(t.aliases.nats).toBeUndefined();
     expect(t.waitForSubscriptions).toBe(true);
   });
 
@@ -210,12 +212,24 @@ describe('planToTopology', () => {
       mailDevUrl: 'http://127.0.0.1:41080',
       pushSinkUrl: 'http://127.0.0.1:48080',
     };
-    const mail = toLoopback(t.declared!.mail![0].env, t.aliases!, endpoints, 43000);
+    const mail = toLoopback(t.replicas.mail[0].env, t.aliases, endpoints, 43000);
     expect(mail).toMatchObject({ NATS_URL: 'nats://127.0.0.1:41222', SMTP_URL: 'smtp://127.0.0.1:41025' });
-    const push = toLoopback(t.declared!.push![1].env, t.aliases!, endpoints, 43000);
+    const push = toLoopback(t.replicas.push[1].env, t.aliases, endpoints, 43000);
     expect(push.PUSH_SINK_URL).toBe('http://127.0.0.1:48080');
-    const gateway = toLoopback(t.declared!.gateway![0].env, t.aliases!, endpoints, 43000);
+    const gateway = toLoopback(t.replicas.gateway[0].env, t.aliases, endpoints, 43000);
     expect(gateway).toMatchObject({ PORT: '43000', HOST: '127.0.0.1' });
+  });
+
+  test('the transport is the stack output infra/index.ts exports, and must be one the workshop knows', () => {
+    const p = plan('redis, 1 replica each');
+    expect(p.outputs.transport).toBe('redis');
+    expect(() => planToTopology({ ...p, outputs: { ...p.outputs, transport: undefined } })).toThrow(
+      /exports no stack output `transport`/,
+    );
+    // The stack says nats, but its services all talk to Redis (the start of step 3).
+    expect(() => planToTopology({ ...p, outputs: { ...p.outputs, transport: 'nats' } })).toThrow(
+      /transport is nats, but no service .* talks to a nats container: each should have NATS_URL=nats:\/\/nats:4222/,
+    );
   });
 
   test('an incomplete plan is refused with what is missing', () => {
@@ -240,9 +254,9 @@ describe('a learner program elsewhere', () => {
   afterAll(() => rm(tree, { recursive: true, force: true }));
 
   test('is read from any path (a copy of the repository under .workshop/trees)', async () => {
-    const p = await readPlan(join(tree, 'infra'), { stack: 'ci' });
+    const p = await readPlan(join(tree, 'infra'), { stack: 'ci', config: ciConfig(REPO) });
     expect(p.infraDir).toBe(join(tree, 'infra'));
-    expect(replicasOf(p, 'mail')).toHaveLength(2); // from Pulumi.ci.yaml
+    expect(replicasOf(p, 'mail')).toHaveLength(2); // from .ci/container-check.config.yaml
     expect(p.containers.find((c) => c.build)?.build?.context).toBe(tree);
     expect(byRole(p, 'nats')[0].image).toBe('workshop-nats:local');
   });

@@ -9,16 +9,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { USER_CREATE, USER_CREATED, type User } from '../../services/shared/src/events';
 import { isRunning, onceEach as onceEachOf } from '../src/grading/bursts';
-import { StreamsProbe, waitForDrained, waitForStreamConsumers } from '../src/redis-streams/probe';
-import { streamsTopology } from '../src/redis-streams/topology';
+import { StreamsProbe, waitForDrained, waitForStreamConsumers } from '../src/grading/streams-probe';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology, withEnv } from '../src/runtime/topology';
 import { waitFor } from '../src/runtime/wait';
-import { describeReplicas, type Tally } from '../src/sinks';
+import { describeReplicas, type Tally } from '../src/grading/sinks';
 import { makeTree } from '../src/steps/tree';
-import { createUsers, settle } from '../src/traffic';
+import { createUsers, settle } from '../src/grading/traffic';
 
 const REPO = join(__dirname, '..', '..');
 const STEP_5 = join(REPO, 'solutions', '05-idempotency');
@@ -63,7 +63,7 @@ beforeAll(async () => {
   [streamsBuild, noGuardBuild, handlerGuardBuild] = await Promise.all(
     [streamsTree, noGuardTree, handlerGuardTree].map((tree) => buildServices(tree)),
   );
-  backing = await Backing.start({ redis: true, nats: false, buildDir: streamsBuild, logDir });
+  backing = await Backing.start({ brokers: ['redis'], buildDir: streamsBuild, logDir });
   probe = await StreamsProbe.connect(backing.endpoints.redisUrl!);
 });
 
@@ -93,18 +93,20 @@ interface Run {
 
 /** 2 mail + 2 push replicas on Redis only, started, and each consumer reading its group. */
 async function start(buildDir: string, { claimIdleMs, crashMail1After }: Run): Promise<Fleet> {
-  const t = streamsTopology({
-    env: { REDIS_STREAMS_CLAIM_IDLE_MS: String(claimIdleMs) },
-    replicaEnv: {
-      'mail-1': {
-        CHAOS_CRASH_AFTER_SEND: String(crashMail1After),
-        CHAOS_STATE_DIR: chaosDir, // once: its restart runs normally
-        // One email at a time, so the crash lands at a known point: that email is out, its XACK
-        // is not, and no other email is half-sent (which could go either way).
-        REDIS_STREAMS_CONCURRENCY: '1',
-      },
+  const claim = { REDIS_STREAMS_CLAIM_IDLE_MS: String(claimIdleMs) };
+  const env = {
+    mail: claim,
+    push: claim,
+    'mail-1': {
+      CHAOS_CRASH_AFTER_SEND: String(crashMail1After),
+      CHAOS_STATE_DIR: chaosDir, // once: its restart runs normally
+      // One email at a time, so the crash lands at a known point: that email is out, its XACK
+      // is not, and no other email is half-sent (which could go either way).
+      REDIS_STREAMS_CONCURRENCY: '1',
     },
-  });
+  };
+  // Consumers pull from the stream: they hold no pub/sub subscription to count (waited on below).
+  const t = { ...withEnv(topology('redis', 2, 2), env), waitForSubscriptions: false };
   fleet = await Fleet.start(t, backing.endpoints, buildDir, logDir);
   await waitForStreamConsumers(probe, {
     stream: USER_CREATED,
@@ -116,7 +118,7 @@ async function start(buildDir: string, { claimIdleMs, crashMail1After }: Run): P
 
 async function waitForCrash(id: string): Promise<void> {
   await waitFor(() => !isRunning(fleet!, id), { what: `${id} to crash (CHAOS_CRASH_AFTER_SEND)`, timeoutMs: 20_000 });
-  expect(fleet!.output(id).join('\n')).toMatch(/chaos: crashing after send/);
+  expect(fleet!.output(id).join('\n')).toMatch(/chaos: send #\d+ done; no more acks/);
 }
 
 /** "200 deliveries for 200 users: 0 missing, 0 more than once": one line that says what is wrong. */

@@ -1,6 +1,6 @@
-import type { Delivery } from '../src/sinks';
-import { describeReplicas, tally } from '../src/sinks';
-import { settle } from '../src/traffic';
+import type { Delivery } from '../src/grading/sinks';
+import { describeReplicas, tally } from '../src/grading/sinks';
+import { settle } from '../src/grading/traffic';
 
 const d = (userId: string, replicaId: string): Delivery => ({ eventId: `e-${userId}`, userId, replicaId, to: userId });
 

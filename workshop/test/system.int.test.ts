@@ -9,11 +9,11 @@ import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
 import { topology, type Topology } from '../src/runtime/topology';
-import { describeReplicas } from '../src/sinks';
+import { describeReplicas } from '../src/grading/sinks';
 import { getStep } from '../src/steps/manifest';
 import { makeTree } from '../src/steps/tree';
 import { applyVariant, loadVariants } from '../src/steps/variants';
-import { createUser, createUsers, settle } from '../src/traffic';
+import { createUser, createUsers, settle } from '../src/grading/traffic';
 
 const REPO = join(__dirname, '..', '..');
 const logDir = defaultLogDir(REPO);
@@ -36,7 +36,7 @@ beforeAll(async () => {
     buildServices(natsTree),
     buildServices(pitfallTree),
   ]);
-  backing = await Backing.start({ redis: true, nats: true, buildDir: redisBuild, logDir });
+  backing = await Backing.start({ brokers: ['redis', 'nats'], buildDir: redisBuild, logDir });
 });
 
 afterEach(async () => {

@@ -5,7 +5,9 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { optionalString, requirePort } from '../../shared/src/env.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { AppModule } from './app.module.js';
+import { requirePlainBody } from './users/plain-body.middleware.js';
 import { requireJson } from './users/require-json.middleware.js';
+import { requireUtf8 } from './users/utf8.js';
 
 /** A user is two short strings: anything bigger than this is not a user. */
 const MAX_BODY = '10kb';
@@ -18,7 +20,8 @@ run(async () => {
     abortOnError: false,
   });
   app.use('/users', requireJson);
-  app.useBodyParser('json', { limit: MAX_BODY });
+  app.useBodyParser('json', { limit: MAX_BODY, verify: requireUtf8 });
+  app.use('/users', requirePlainBody);
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

@@ -1,9 +1,8 @@
 import { Module } from '@nestjs/common';
-import { createTransport } from 'nodemailer';
-import { portOf, requireUrl } from '../../shared/src/env.js';
 import { MailController } from './mail.controller.js';
 import { SMTP_TRANSPORT } from './mail.constants.js';
 import { MailService } from './mail.service.js';
+import { createSmtpTransport } from './smtp-transport.js';
 
 @Module({
   controllers: [MailController],
@@ -11,11 +10,8 @@ import { MailService } from './mail.service.js';
     MailService,
     {
       provide: SMTP_TRANSPORT,
-      useFactory: () => {
-        const smtp = requireUrl('SMTP_URL', ['smtp:']);
-        // MailDev speaks plain SMTP: no TLS to negotiate on a local network.
-        return createTransport({ host: smtp.hostname, port: portOf(smtp, 25), secure: false, ignoreTLS: true });
-      },
+      // A pool of a few SMTP connections, read from SMTP_URL when the replica starts.
+      useFactory: createSmtpTransport,
     },
   ],
 })

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
 import { MAIL_HEADERS, type UserCreatedEvent } from '../../shared/src/events.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
+import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
 import { MAIL_FROM, SMTP_TRANSPORT } from './mail.constants.js';
 
@@ -11,8 +12,20 @@ export class MailService {
 
   constructor(@Inject(SMTP_TRANSPORT) private readonly smtp: Transporter) {}
 
-  /** Sends the welcome email. The headers let anyone count emails per event and per replica. */
+  /**
+   * Sends the welcome email. The headers let anyone count emails per event and
+   * per replica. A failure is one log line, and an error for the transport.
+   */
   async sendWelcome(event: UserCreatedEvent): Promise<void> {
+    try {
+      await this.send(event);
+    } catch (error) {
+      throw sendFailed('welcome email', event.eventId, error);
+    }
+    logDelivery('welcome email', event);
+  }
+
+  private async send(event: UserCreatedEvent): Promise<void> {
     await this.smtp.sendMail({
       from: MAIL_FROM,
       to: event.user.email,
@@ -25,6 +38,5 @@ export class MailService {
         [MAIL_HEADERS.sentAt]: new Date().toISOString(),
       },
     });
-    logDelivery('welcome email', event);
   }
 }

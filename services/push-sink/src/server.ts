@@ -29,8 +29,18 @@ async function handle(store: NotificationStore, req: IncomingMessage, res: Serve
     case 'DELETE':
       return send(res, 200, { deleted: store.clear() });
     case 'POST': {
-      const text = await readBody(req);
-      if (text === undefined) return send(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+      if (!isJson(req.headers['content-type'])) {
+        await drain(req);
+        return send(res, 415, { error: 'send the notification as JSON, with Content-Type: application/json' });
+      }
+      const bytes = await readBody(req);
+      if (bytes === undefined) return send(res, 413, { error: `body larger than ${MAX_BODY_BYTES} bytes` });
+      let text: string;
+      try {
+        text = strictUtf8.decode(bytes);
+      } catch {
+        return send(res, 400, { error: 'body is not valid UTF-8' });
+      }
       let body: unknown;
       try {
         body = JSON.parse(text);
@@ -38,6 +48,7 @@ async function handle(store: NotificationStore, req: IncomingMessage, res: Serve
         return send(res, 400, { error: 'body is not valid JSON' });
       }
       const parsed = parseNotification(body);
+      if ('unknown' in parsed) return send(res, 400, { error: `unknown field(s): ${parsed.unknown.join(', ')}` });
       if ('invalid' in parsed) {
         return send(res, 400, { error: `missing or empty string field(s): ${parsed.invalid.join(', ')}` });
       }
@@ -48,16 +59,39 @@ async function handle(store: NotificationStore, req: IncomingMessage, res: Serve
   }
 }
 
-/** The body as text, or undefined when it is larger than the limit. */
-async function readBody(req: IncomingMessage): Promise<string | undefined> {
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** application/json, with no charset or utf-8 (any other charset is not what JSON.parse reads here). */
+function isJson(contentType: string | undefined): boolean {
+  const [type, ...params] = (contentType ?? '')
+    .toLowerCase()
+    .split(';')
+    .map((p) => p.trim());
+  const charset = params
+    .find((p) => p.startsWith('charset='))
+    ?.slice('charset='.length)
+    .replace(/"/g, '');
+  return type === 'application/json' && (charset === undefined || charset === 'utf-8' || charset === 'utf8');
+}
+
+/**
+ * The body's bytes, or undefined when it is larger than the limit. The rest
+ * of an oversized body is read and dropped, so the 413 reaches the client
+ * (destroying the request would cut the connection before the answer).
+ */
+async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
     size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
+    if (size <= MAX_BODY_BYTES) chunks.push(chunk as Buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return size > MAX_BODY_BYTES ? undefined : Buffer.concat(chunks);
+}
+
+/** Reads a body that will not be used, so the connection can carry the answer (and be reused). */
+async function drain(req: IncomingMessage): Promise<void> {
+  for await (const chunk of req) void chunk;
 }
 
 function send(res: ServerResponse, status: number, body: unknown): void {

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
+import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
 import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
 
@@ -10,8 +11,17 @@ export class PushService {
 
   constructor(@Inject(PUSH_PROVIDER_URL) private readonly provider: URL) {}
 
-  /** Sends a welcome notification to the push provider; throws if it refuses. */
+  /** Sends a welcome notification to the push provider. A failure is one log line, and an error for the transport. */
   async notify(event: UserCreatedEvent): Promise<void> {
+    try {
+      await this.send(event);
+    } catch (error) {
+      throw sendFailed('push', event.eventId, error);
+    }
+    logDelivery('push', event);
+  }
+
+  private async send(event: UserCreatedEvent): Promise<void> {
     const notification: PushNotification = {
       eventId: event.eventId,
       userId: event.user.id,
@@ -26,8 +36,7 @@ export class PushService {
       signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
     });
     if (!response.ok) {
-      throw new Error(`push provider answered ${response.status}: ${await response.text()}`);
+      throw new Error(`push provider answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
     }
-    logDelivery('push', event);
   }
 }

@@ -2,16 +2,16 @@
  * Step 1, infra: the Pulumi program declares the whole system, wired by
  * network aliases, and publishes only what a person must open.
  */
-import { describe as name } from '../../../workshop/src/plan';
 import {
+  describe as name,
   byRole,
   checkHostsResolve,
   checkPointsAt,
   checkPublishing,
   checkReplicas,
   gradedPlan,
-} from '../../../workshop/src/grading/plan';
-import { check } from '../../../workshop/src/grading/expect';
+  check,
+} from '../../../workshop/src/grading';
 
 const plan = () => gradedPlan({});
 

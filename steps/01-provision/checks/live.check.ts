@@ -2,10 +2,14 @@
  * Step 1, live: the system your Pulumi program declares, run as local
  * processes: one user gives exactly one email and one push.
  */
-import { checkEqual } from '../../../workshop/src/grading/expect';
-import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
-import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { createUser, settle } from '../../../workshop/src/traffic';
+import {
+  checkEqual,
+  startSystem,
+  plannedTopology,
+  createUser,
+  settle,
+  type LiveSystem,
+} from '../../../workshop/src/grading';
 
 let system: LiveSystem;
 

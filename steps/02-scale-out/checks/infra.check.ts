@@ -2,7 +2,7 @@
  * Step 2, infra: replicas come from the stack's configuration, one
  * container each, each with its own id.
  */
-import { checkPublishing, checkReplicas, gradedPlan } from '../../../workshop/src/grading/plan';
+import { checkPublishing, checkReplicas, gradedPlan } from '../../../workshop/src/grading';
 
 test('mailReplicas=2 and pushReplicas=2 give 2 mail and 2 push containers with distinct ids', async () => {
   const p = await gradedPlan({ mailReplicas: 2, pushReplicas: 2 });

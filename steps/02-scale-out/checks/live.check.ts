@@ -3,12 +3,18 @@
  * gets 2 emails and 2 pushes (the bug, measured), and your counter says so.
  */
 import { join } from 'node:path';
-import { gradingTree } from '../../../workshop/src/grading/context';
-import { check, checkEqual, GradeError } from '../../../workshop/src/grading/expect';
-import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
-import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUser, settle } from '../../../workshop/src/traffic';
+import {
+  gradingTree,
+  check,
+  checkEqual,
+  GradeError,
+  startSystem,
+  plannedTopology,
+  describeReplicas,
+  createUser,
+  settle,
+  type LiveSystem,
+} from '../../../workshop/src/grading';
 
 type Counter = (mailDevUrl: string, pushSinkUrl: string) => Promise<Record<string, { emails: number; pushes: number }>>;
 

@@ -8,8 +8,8 @@ import {
   checkPointsAt,
   checkPublishing,
   gradedPlan,
-} from '../../../workshop/src/grading/plan';
-import { check } from '../../../workshop/src/grading/expect';
+  check,
+} from '../../../workshop/src/grading';
 
 const CONFIG = { transport: 'nats', mailReplicas: 2, pushReplicas: 2 };
 

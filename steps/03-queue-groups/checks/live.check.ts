@@ -2,15 +2,20 @@
  * Step 3, live: on NATS with queue groups, every event reaches every service
  * once, and the load is shared by the replicas.
  */
-import { USER_CREATED } from '../../../services/shared/src/events';
-import { gradingTarget } from '../../../workshop/src/grading/context';
-import { story } from '../../../workshop/src/grading/bursts';
-import { check, checkEqual } from '../../../workshop/src/grading/expect';
-import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
-import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { natsSubscriptions } from '../../../workshop/src/runtime/subscriptions';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUsers, settle } from '../../../workshop/src/traffic';
+import {
+  USER_CREATED,
+  gradingTarget,
+  check,
+  checkEqual,
+  startSystem,
+  plannedTopology,
+  subscriptionsOn,
+  describeReplicas,
+  createUsers,
+  settle,
+  type LiveSystem,
+  story,
+} from '../../../workshop/src/grading';
 
 const USERS = 50;
 let system: LiveSystem;
@@ -28,12 +33,11 @@ afterAll(() => system?.stop());
 const local = gradingTarget() === 'local' ? test : test.skip;
 
 local('mail and push each listen in a queue group of their own', async () => {
-  const monitor = system.backing.endpoints.natsMonitorUrl;
+  const subs = await subscriptionsOn(system, USER_CREATED);
   check(
-    monitor,
+    subs,
     'The system runs without NATS: with transport=nats, your Pulumi program must start NATS and give every service NATS_URL (see the infra check).',
   );
-  const subs = await natsSubscriptions(monitor, USER_CREATED);
   const loners = subs.filter((s) => s.queue === '').length;
   check(
     loners === 0,

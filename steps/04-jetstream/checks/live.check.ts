@@ -3,12 +3,19 @@
  * restarted): every user still gets a welcome email. Duplicates are allowed
  * here; step 5 removes them.
  */
-import { check } from '../../../workshop/src/grading/expect';
-import { everyUserServed, killMidBurst, story, withoutDelivery } from '../../../workshop/src/grading/bursts';
-import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
-import { plannedTopology } from '../../../workshop/src/grading/plan';
-import { jetStreamConsumers } from '../../../workshop/src/chaos';
-import { describeReplicas } from '../../../workshop/src/sinks';
+import {
+  check,
+  everyUserServed,
+  killMidBurst,
+  withoutDelivery,
+  startSystem,
+  plannedTopology,
+  jetStreamDurables,
+  withEnv,
+  describeReplicas,
+  type LiveSystem,
+  story,
+} from '../../../workshop/src/grading';
 
 const USERS = 200;
 /** Short, so the killed replica's unacked events come back within the check. */
@@ -18,7 +25,7 @@ let system: LiveSystem;
 beforeAll(async () => {
   const topology = await plannedTopology({ transport: 'jetstream', mailReplicas: 2, pushReplicas: 2 });
   system = await startSystem(
-    { ...topology, env: { mail: ENV, push: ENV } },
+    withEnv(topology, { mail: ENV, push: ENV }),
     'In step 4 the services use NATS (NATS_URL): mail and push consume user.created from a JetStream stream.',
     { slowSmtpMs: 250, chaos: true }, // a slow mail provider: the killed replica always has emails in flight
   );
@@ -51,7 +58,7 @@ test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes withou
 });
 
 test('mail and push each consume the stream through a durable consumer of their own', async () => {
-  const durables = await jetStreamConsumers(system.backing.endpoints.natsMonitorUrl!);
+  const durables = await jetStreamDurables(system);
   const working = durables.filter((d) => d.delivered > 0);
   check(
     working.length >= 2,

@@ -6,14 +6,21 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { check } from '../../../workshop/src/grading/expect';
-import { exactlyOnce, isRunning, onceEach, story } from '../../../workshop/src/grading/bursts';
-import { startSystem, type LiveSystem } from '../../../workshop/src/grading/live';
-import { plannedTopology } from '../../../workshop/src/grading/plan';
-import type { DeclaredReplica } from '../../../workshop/src/runtime/topology';
-import { waitFor } from '../../../workshop/src/runtime/wait';
-import { describeReplicas } from '../../../workshop/src/sinks';
-import { createUsers, settle } from '../../../workshop/src/traffic';
+import {
+  check,
+  exactlyOnce,
+  isRunning,
+  onceEach,
+  startSystem,
+  withEnv,
+  plannedTopology,
+  waitFor,
+  describeReplicas,
+  createUsers,
+  settle,
+  type LiveSystem,
+  story,
+} from '../../../workshop/src/grading';
 
 const USERS = 200;
 const CRASHING = ['mail-1', 'push-1'];
@@ -26,29 +33,16 @@ beforeAll(async () => {
   // mail-1 and push-1 each crash once, right after their 5th send and before the XACK, one event
   // at a time so that nothing else is half-done when they die. A dead consumer's entries are
   // claimable after 1 s.
-  const crashing = (r: DeclaredReplica): DeclaredReplica =>
-    CRASHING.includes(r.id)
-      ? {
-          ...r,
-          env: {
-            ...r.env,
-            CHAOS_CRASH_AFTER_SEND: '5',
-            CHAOS_CRASH_REPLICAS: CRASHING.join(','),
-            CHAOS_STATE_DIR: chaosDir,
-            REDIS_STREAMS_CONCURRENCY: '1',
-          },
-        }
-      : r;
-  const declared = {
-    ...topology.declared,
-    mail: (topology.declared?.mail ?? []).map(crashing),
-    push: (topology.declared?.push ?? []).map(crashing),
+  const crash = {
+    CHAOS_CRASH_AFTER_SEND: '5',
+    CHAOS_CRASH_REPLICAS: CRASHING.join(','),
+    CHAOS_STATE_DIR: chaosDir,
+    REDIS_STREAMS_CONCURRENCY: '1',
   };
+  const claimSoon = { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' };
   system = await startSystem(
     {
-      ...topology,
-      declared,
-      env: { mail: { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' }, push: { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' } },
+      ...withEnv(topology, { mail: claimSoon, push: claimSoon, 'mail-1': crash, 'push-1': crash }),
       waitForSubscriptions: false, // consumers may pull from a stream: wait on whatever they use
     },
     'Step 6 runs on Redis alone (REDIS_URL): no NATS.',
@@ -61,7 +55,7 @@ afterAll(async () => {
   await rm(chaosDir, { recursive: true, force: true });
 });
 
-test(`${USERS} users, mail-1 and push-1 crash after a send and before its ack: exactly one email and one push each`, async () => {
+test(`${USERS} users, mail-1 and push-1 crash after an event is sent and marked done, before its ack: one email and one push each`, async () => {
   const users = await createUsers(system.gatewayUrl, USERS);
   await waitFor(() => CRASHING.every((id) => !isRunning(system.fleet, id)), {
     what: 'mail-1 and push-1 to crash',

@@ -68,8 +68,18 @@ export function readConfig(): WorkshopConfig {
       nats: image('natsImage', d.images.nats),
       mailDev: image('mailDevImage', d.images.mailDev),
     },
-    namePrefix: config.get('namePrefix', { pattern: /^[a-z0-9][a-z0-9_.-]*$/ }) ?? d.namePrefix,
+    namePrefix: config.get('namePrefix', { pattern: /^[a-z0-9][a-z0-9_.-]*$/ }) ?? defaultNamePrefix(),
   };
+}
+
+/**
+ * namePrefix when the stack sets none: `workshop` for the stack dev (the
+ * names the guide uses), `workshop-<stack>` for any other, so that two stacks
+ * on one engine do not fight over container names.
+ */
+export function defaultNamePrefix(stack: string = pulumi.getStack()): string {
+  if (stack === 'dev') return DEFAULTS.namePrefix;
+  return `${DEFAULTS.namePrefix}-${stack.toLowerCase().replace(/[^a-z0-9_.-]/g, '-')}`;
 }
 
 /** The brokers a configuration starts: its transport's, plus Redis as the idempotency store. */

@@ -12,7 +12,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { startBurst } from '../chaos';
+import { startBurst } from '../grading/chaos';
 import { ENDPOINTS_FILE } from '../commands/measure';
 import { BURST_RATE } from '../grading/bursts';
 import { stackOutputs, type StackOutputs } from '../grading/stack';

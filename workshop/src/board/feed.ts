@@ -5,7 +5,7 @@
  * polled, and each delivery not seen before becomes one message.
  */
 import { lifecycleSince, onLifecycle, type LifecycleEvent } from '../runtime/lifecycle';
-import type { Delivery } from '../sinks';
+import type { Delivery } from '../grading/sinks';
 
 export type BoardService = 'mail' | 'push';
 

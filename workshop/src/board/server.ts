@@ -12,7 +12,7 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { BURST_RATE } from '../grading/bursts';
-import { startBurst } from '../chaos';
+import { startBurst } from '../grading/chaos';
 import type { DeliveryFeed } from './feed';
 import { refuse } from './guard';
 

@@ -7,7 +7,7 @@
  */
 import { stackOutputs, type StackOutputs } from '../grading/stack';
 import { LOCAL_PORTS, preferPort } from '../runtime/preferred-ports';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { MailDevClient, PushSinkClient } from '../grading/sinks';
 import { REPO } from '../steps/manifest';
 import { DeliveryFeed } from './feed';
 import { BoardServer } from './server';

@@ -1,6 +1,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { planToTopology, readPlan } from '../plan';
+import { BROKER_KINDS, isBrokerKind } from '../runtime/brokers';
 import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
 import { startLocalBoard } from '../board/local-board';
@@ -30,8 +31,7 @@ async function chooseTopology(options: LocalOptions): Promise<{ topology: Topolo
     return { topology: t, what: `what your Pulumi program declares (stack ${plan.stack}, ${t.transport})` };
   }
   const { transport, mail, push } = options;
-  if (transport !== 'redis' && transport !== 'nats')
-    throw new Error(`the transport is redis or nats, not "${transport}"`);
+  if (!isBrokerKind(transport)) throw new Error(`the transport is ${BROKER_KINDS.join(' or ')}, not "${transport}"`);
   if (!(mail >= 1 && push >= 1)) throw new Error('--mail and --push take a number of replicas, 1 or more');
   return {
     topology: topology(transport, mail, push),

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { REPO } from '../steps/manifest';
-import { createUser, settle } from '../traffic';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { createUser, settle } from '../grading/traffic';
+import { MailDevClient, PushSinkClient } from '../grading/sinks';
 
 export const ENDPOINTS_FILE = join(REPO, '.workshop', 'local-endpoints.json');
 

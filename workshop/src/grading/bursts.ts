@@ -4,12 +4,12 @@
  * middle of it, and what each user got in the end.
  */
 import type { User } from '../../../services/shared/src/events';
-import { startBurst, type Burst } from '../chaos';
+import { startBurst, type Burst } from './chaos';
 import type { Fleet } from '../runtime/fleet';
 import { lifecycleSince } from '../runtime/lifecycle';
 import { waitFor } from '../runtime/wait';
-import { tally, type Delivery, type Tally } from '../sinks';
 import { ledger } from './ledger';
+import { tally, type Delivery, type Tally } from './sinks';
 
 export type Read = () => Promise<Delivery[]>;
 

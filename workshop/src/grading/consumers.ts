@@ -4,11 +4,11 @@
  * groups. A chaos check must run on the starter too, to show what it loses.
  */
 import { USER_CREATED } from '../../../services/shared/src/events';
-import { jetStreamConsumers } from '../chaos';
+import { jetStreamConsumers } from './chaos';
 import type { BackingEndpoints } from '../runtime/backing';
 import { natsSubscriptions, redisSubscribers } from '../runtime/subscriptions';
 import { waitFor } from '../runtime/wait';
-import { StreamsProbe } from '../redis-streams/probe';
+import { StreamsProbe } from './streams-probe';
 import { CONSUMERS } from '../runtime/topology';
 
 /** How the consumers of user.created listen, as seen on the broker right now (undefined: not yet). */

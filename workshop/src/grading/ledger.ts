@@ -10,7 +10,7 @@
  */
 import type { User } from '../../../services/shared/src/events';
 import type { LifecycleEvent } from '../runtime/lifecycle';
-import type { Delivery } from '../sinks';
+import type { Delivery } from './sinks';
 
 export const LEDGER_USERS = 5;
 

@@ -2,18 +2,15 @@
  * Live checks' access to a running system: started here on the local
  * runtime from the tree being graded, and stopped afterwards.
  */
-import { Backing } from '../runtime/backing';
-import { buildServices } from '../runtime/build';
-import { Fleet } from '../runtime/fleet';
-import { newLogDir } from '../runtime/local-runtime';
-import { brokersOf, type Topology } from '../runtime/topology';
-import { LatencyProxy } from '../chaos';
-import { GradeError } from './expect';
-import { gradingTarget, gradingTree, type Target } from './context';
-import { stackOutputs, stackSinks } from './stack';
-import type { MailDevClient, PushSinkClient } from '../sinks';
 import type { BackingEndpoints } from '../runtime/backing';
+import type { Fleet } from '../runtime/fleet';
+import { LocalRuntime, newLogDir, SystemStartError } from '../runtime/local-runtime';
+import { consumerCount, type Topology } from '../runtime/topology';
 import { waitForConsumers } from './consumers';
+import { gradingTarget, gradingTree, type Target } from './context';
+import { GradeError } from './expect';
+import type { MailDevClient, PushSinkClient } from './sinks';
+import { stackOutputs, stackSinks } from './stack';
 
 export interface StartOptions {
   /** The check kills replicas and sets fault hooks: it runs on the local runtime only. */
@@ -25,16 +22,20 @@ export interface StartOptions {
   slowSmtpMs?: number;
 }
 
-/** What the checks read the counts from: the local backing services, or the deployed stack's. */
-export interface Sinks {
+/**
+ * What the checks read the counts from: the local runtime's backing services
+ * (MailDev, the push sink, the brokers), or the deployed stack's sinks.
+ */
+export interface LiveBacking {
   mail: MailDevClient;
   push: PushSinkClient;
-  endpoints: Partial<BackingEndpoints> & { mailDevUrl: string; pushSinkUrl: string };
+  /** The brokers' endpoints are known on the local runtime only. */
+  endpoints: Partial<BackingEndpoints> & Pick<BackingEndpoints, 'mailDevUrl' | 'pushSinkUrl'>;
 }
 
 export interface LiveSystem {
   target: Target;
-  backing: Sinks;
+  backing: LiveBacking;
   /** The replicas, to kill and restart (local runtime only). */
   fleet: Fleet;
   gatewayUrl: string;
@@ -43,63 +44,37 @@ export interface LiveSystem {
 }
 
 /**
- * Starts the graded tree's services with `topology`. A replica that cannot
- * start fails the check with what it printed, and `advice` (what the step
- * expects), instead of a stack trace.
+ * Starts the graded tree's services with `topology`, on the same runtime as
+ * `workshop local`. A replica that cannot start fails the check with what it
+ * printed, and `advice` (what the step expects), instead of a stack trace.
  */
 export async function startSystem(topology: Topology, advice: string, options: StartOptions = {}): Promise<LiveSystem> {
   if (gradingTarget() === 'stack') return stackSystem(options);
   const tree = gradingTree();
   const logDir = await newLogDir(tree);
-  let buildDir: string;
+  // Consumers that pull hold no subscription for the fleet to count: wait on whatever they use.
+  const ready =
+    topology.waitForSubscriptions === false
+      ? (endpoints: BackingEndpoints) => waitForConsumers(endpoints, consumerCount(topology))
+      : undefined;
   try {
-    buildDir = await buildServices(tree);
+    const runtime = await LocalRuntime.start({ root: tree, topology, logDir, slowSmtpMs: options.slowSmtpMs, ready });
+    return {
+      target: 'local',
+      backing: runtime.backing,
+      fleet: runtime.fleet,
+      gatewayUrl: runtime.fleet.gatewayUrl,
+      logDir,
+      stop: () => runtime.stop(),
+    };
   } catch (error) {
-    throw new GradeError(`The services do not compile: ${(error as Error).message}`);
-  }
-  const brokers = brokersOf(topology);
-  const backing = await Backing.start({
-    redis: brokers.includes('redis'),
-    nats: brokers.includes('nats'),
-    buildDir,
-    logDir,
-  });
-  let fleet: Fleet;
-  let slow: LatencyProxy | undefined;
-  try {
-    if (options.slowSmtpMs) {
-      slow = await LatencyProxy.start(backing.endpoints.smtpUrl, options.slowSmtpMs);
-      const env = { ...topology.env, mail: { ...topology.env?.mail, SMTP_URL: slow.url() } };
-      topology = { ...topology, env };
-    }
-    fleet = await Fleet.start(topology, backing.endpoints, buildDir, logDir);
-    if (topology.waitForSubscriptions === false) {
-      const consumers = fleet.list().filter((r) => r.service === 'mail' || r.service === 'push').length;
-      await waitForConsumers(backing.endpoints, consumers).catch(async (error: Error) => {
-        await fleet.stop();
-        throw error;
-      });
-    }
-  } catch (error) {
-    await slow?.stop();
-    await backing.stop();
+    if (!(error instanceof SystemStartError)) throw error;
+    if (error.phase === 'build') throw new GradeError(`The services do not compile: ${error.message}`);
     throw new GradeError(
-      `The system did not start with ${brokers.join(' and ')} as its broker(s).\n` +
-        `${advice}\nWhat happened: ${(error as Error).message}\n(all logs: ${logDir})`,
+      `The system did not start with ${topology.brokers.join(' and ')} as its broker(s).\n` +
+        `${advice}\nWhat happened: ${error.message}\n(all logs: ${logDir})`,
     );
   }
-  return {
-    target: 'local',
-    backing,
-    fleet,
-    gatewayUrl: fleet.gatewayUrl,
-    logDir,
-    async stop() {
-      await fleet.stop();
-      await slow?.stop();
-      await backing.stop();
-    },
-  };
 }
 
 /** The deployed stack as a LiveSystem: its sinks and gateway; no replica control. */

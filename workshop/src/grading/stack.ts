@@ -4,9 +4,9 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-import { DEFAULT_STACK, findPulumi, pulumiEnv } from '../infra-commands/pulumi';
+import { DEFAULT_STACK, findPulumi, pulumiEnv } from '../commands/pulumi';
 import { installHint } from '../runtime/tools';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { MailDevClient, PushSinkClient } from './sinks';
 import { GradeError } from './expect';
 
 export interface StackOutputs {
@@ -26,7 +26,7 @@ export function stackOutputs(repo: string, stack = process.env.WORKSHOP_STACK ||
     );
   const run = spawnSync(pulumi, ['stack', 'output', '--json', '--stack', stack], {
     cwd: join(repo, 'infra'),
-    env: pulumiEnv(repo),
+    env: pulumiEnv(),
     encoding: 'utf8',
   });
   const outputs = run.status === 0 ? (JSON.parse(run.stdout || '{}') as Partial<StackOutputs>) : {};

@@ -11,6 +11,7 @@ import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type * as Pulumi from '@pulumi/pulumi';
+import { providerAnswer } from './resource-monitor';
 import type { EvaluationResult, PlanAttachment, PlanBuild, PlanContainer, PlanImage, PlanNetwork } from './types';
 
 export interface PlanRequest {
@@ -64,7 +65,7 @@ function entryOf(infraDir: string, project: Dict): string {
 }
 
 /** Config as the Pulumi CLI would give it: Pulumi.yaml defaults, then the stack file, then the request. */
-function configOf(
+export function configOf(
   infraDir: string,
   projectName: string,
   project: Dict,
@@ -135,34 +136,14 @@ function buildOf(infraDir: string, build: unknown): PlanBuild | undefined {
   };
 }
 
+/** What the mocks answer: the Docker provider's ids and outputs (a built image's repoDigest is its sha256: id). */
 function mockState(r: Recorded): { id: string; state: Dict } {
-  const inputs = r.inputs;
-  switch (r.type) {
-    case 'docker:index/network:Network':
-      return { id: `${r.name}-id`, state: { ...inputs, name: inputs.name ?? r.name } };
-    case 'docker:index/container:Container':
-      return { id: `${r.name}-id`, state: { ...inputs, name: inputs.name ?? r.name } };
-    case 'docker:index/image:Image': {
-      const imageName = asString(inputs.imageName) ?? r.name;
-      const build = (inputs.build ?? {}) as Dict;
-      return {
-        id: imageName,
-        state: {
-          ...inputs,
-          repoDigest: imageName,
-          baseImageName: imageName,
-          context: build.context,
-          dockerfile: build.dockerfile,
-        },
-      };
-    }
-    case 'docker:index/remoteImage:RemoteImage': {
-      const name = asString(inputs.name) ?? r.name;
-      return { id: name, state: { ...inputs, imageId: name, repoDigest: name } };
-    }
-    default:
-      return { id: `${r.name}-id`, state: { ...inputs } };
+  if (r.type === 'docker:index/remoteImage:RemoteImage') {
+    const name = asString(r.inputs.name) ?? r.name;
+    return { id: name, state: { ...r.inputs, imageId: name, repoDigest: name } };
   }
+  const { id, outputs } = providerAnswer(r.type, r.name, r.inputs);
+  return { id, state: outputs };
 }
 
 async function evaluate(infraDir: string, request: PlanRequest): Promise<EvaluationResult> {
@@ -259,7 +240,7 @@ async function evaluate(infraDir: string, request: PlanRequest): Promise<Evaluat
   const networkByRef = new Map<string, string>();
   for (const n of networks) {
     networkByRef.set(n.name, n.name);
-    networkByRef.set(`${n.resource}-id`, n.name);
+    networkByRef.set(providerAnswer('docker:index/network:Network', n.resource, {}).id, n.name);
   }
   const images: PlanImage[] = recorded
     .filter((r) => r.type === 'docker:index/image:Image')
@@ -268,13 +249,22 @@ async function evaluate(infraDir: string, request: PlanRequest): Promise<Evaluat
       imageName: asString(r.inputs.imageName) ?? r.name,
       build: buildOf(infraDir, r.inputs.build),
     }));
-  const imageByName = new Map(images.map((i) => [i.imageName, i]));
+  // A container names a built image by its id (repoDigest), or by its name.
+  const imageByRef = new Map<string, PlanImage>();
+  for (const [i, image] of images.entries()) {
+    const r = recorded.filter((x) => x.type === 'docker:index/image:Image')[i];
+    imageByRef.set(image.imageName, image);
+    imageByRef.set(providerAnswer(r.type, r.name, r.inputs).id, image);
+  }
 
   const containers = recorded
     .filter((r) => r.type === 'docker:index/container:Container')
     .map((r): Omit<PlanContainer, 'role' | 'replicaId'> => {
       const i = r.inputs;
-      const image = asString(i.image) ?? '';
+      const declared = asString(i.image) ?? '';
+      const built = imageByRef.get(declared);
+      // A built image is shown by the tag its build gives it (what `docker run` would take).
+      const image = built?.imageName ?? declared;
       const networksAdvanced: PlanAttachment[] = asArray(i.networksAdvanced).map((n) => {
         const a = (n ?? {}) as Dict;
         const ref = asString(a.name) ?? '';
@@ -285,7 +275,7 @@ async function evaluate(infraDir: string, request: PlanRequest): Promise<Evaluat
         resource: r.name,
         name: asString(i.name),
         image,
-        build: imageByName.get(image)?.build,
+        build: built?.build,
         env: envOf(i.envs),
         networks: networksAdvanced,
         networkMode: asString(i.networkMode),

@@ -4,13 +4,14 @@
  * that dropped them is still understood from REPLICA_ID, the image or the
  * network aliases.
  */
+import { BROKER_KINDS, BROKERS } from '../runtime/brokers';
 import { SERVICE_NAMES, type ServiceName } from '../runtime/topology';
 import type { PlanContainer, Role } from './types';
 
 export const ROLE_LABEL = 'workshop.role';
 export const REPLICA_LABEL = 'workshop.replica';
 
-export const BACKING_ROLES = ['redis', 'nats', 'maildev', 'push-sink'] as const;
+export const BACKING_ROLES = [...BROKER_KINDS, 'maildev', 'push-sink'] as const;
 const ROLES: readonly Role[] = [...SERVICE_NAMES, ...BACKING_ROLES];
 
 export function isServiceRole(role: Role | undefined): role is ServiceName {
@@ -32,7 +33,8 @@ export function roleOf(c: Unidentified): Role | undefined {
   if (isRole(built)) return built;
   // A registry image: the last path segment without its tag (redis:7-alpine, maildev/maildev:2.2.1).
   const repo = c.image.split('@')[0].split('/').pop()?.split(':')[0] ?? '';
-  for (const role of ['redis', 'nats', 'maildev'] as const) if (repo.includes(role)) return role;
+  for (const kind of BROKER_KINDS) if (repo.includes(BROKERS[kind].imageMatch)) return kind;
+  if (repo.includes('maildev')) return 'maildev';
   for (const alias of c.networks.flatMap((n) => n.aliases)) if (isRole(alias) && !isServiceRole(alias)) return alias;
   return undefined;
 }

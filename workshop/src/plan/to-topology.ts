@@ -4,6 +4,7 @@
  * which backing service each host name stands for. The runtime then points
  * each of those host names at its own process on a loopback port.
  */
+import { BROKERS, isBrokerKind, TRANSPORT_CHOICES } from '../runtime/brokers';
 import { SERVICE_NAMES, type BackingKind, type ServiceName, type Topology, type Transport } from '../runtime/topology';
 import { PlanError } from './read-plan';
 import { BACKING_ROLES, isServiceRole } from './roles';
@@ -112,19 +113,15 @@ export function planProblems(plan: Plan): string[] {
   return problems;
 }
 
-export interface PlanToTopologyOptions {
-  /** Default: true, except with transport=jetstream (pull consumers hold no subscription to count). */
-  waitForSubscriptions?: boolean;
-}
-
 /**
- * The Topology the local runtime runs for this plan: `declared` holds each
- * service's replicas with their envs as declared, and `aliases` maps every
- * host name a backing container answers to (its aliases and its container
- * name) to what it is, so that `toLoopback` can rewrite redis://redis:6379
- * to the local Redis on its loopback port.
+ * The Topology the local runtime runs for this plan: each service's replicas
+ * with their envs as declared, and `aliases` mapping every host name a
+ * backing container answers to (its aliases and its container name) to what
+ * it is, so that the runtime can point redis://redis:6379 at the local Redis
+ * on its loopback port. The transport is the stack's, as infra/index.ts
+ * exports it.
  */
-export function planToTopology(plan: Plan, options: PlanToTopologyOptions = {}): Topology {
+export function planToTopology(plan: Plan): Topology {
   const problems = planProblems(plan);
   if (problems.length) {
     throw new PlanError(
@@ -132,6 +129,15 @@ export function planToTopology(plan: Plan, options: PlanToTopologyOptions = {}):
         (problems.length > 2 ? `; and ${problems.length - 2} more like these.` : '.'),
     );
   }
+  const declaredTransport = plan.outputs.transport;
+  const choice = typeof declaredTransport === 'string' ? TRANSPORT_CHOICES[declaredTransport] : undefined;
+  if (!choice) {
+    throw new PlanError(
+      `The Pulumi program in ${plan.infraDir} exports no stack output \`transport\` the workshop knows (it has ${JSON.stringify(declaredTransport)}): ` +
+        `infra/index.ts should keep \`export const transport = config.transport;\` (one of ${Object.keys(TRANSPORT_CHOICES).join(', ')}).`,
+    );
+  }
+  const transport = choice.broker;
 
   const aliases: Record<string, BackingKind> = {};
   for (const c of plan.containers) {
@@ -141,39 +147,26 @@ export function planToTopology(plan: Plan, options: PlanToTopologyOptions = {}):
     if (c.name) aliases[c.name] = kind as BackingKind;
   }
 
-  const declared: NonNullable<Topology['declared']> = {};
   const replicas = {} as Topology['replicas'];
   const brokers: Transport[] = [];
   for (const service of SERVICE_NAMES) {
     const containers = replicasOf(plan, service);
-    replicas[service] = containers.length;
-    declared[service] = containers.map((c) => ({ id: c.replicaId!, env: { ...c.env } }));
+    replicas[service] = containers.map((c) => ({ id: c.replicaId!, env: { ...c.env } }));
     for (const c of containers) {
       for (const value of Object.values(c.env)) {
         const kind = aliases[hostOf(value) ?? ''];
-        if ((kind === 'redis' || kind === 'nats') && !brokers.includes(kind)) brokers.push(kind);
+        if (isBrokerKind(kind) && !brokers.includes(kind)) brokers.push(kind);
       }
     }
   }
-  // The transport: NATS when the consumers talk to NATS (Redis beside it is a store), else Redis.
-  const consumerBrokers = (['mail', 'push'] as const).flatMap((s) =>
-    replicasOf(plan, s).flatMap((c) => Object.values(c.env).map((v) => aliases[hostOf(v) ?? ''])),
-  );
-  const transport: Transport = consumerBrokers.includes('nats') ? 'nats' : 'redis';
   if (!brokers.includes(transport)) {
+    const { envName, alias, scheme, port } = BROKERS[transport];
     throw new PlanError(
-      `The Pulumi program in ${plan.infraDir} gives the services no broker: no REDIS_URL or NATS_URL of theirs names the alias of a Redis or NATS container.`,
+      `The stack's transport is ${String(declaredTransport)}, but no service of the Pulumi program in ${plan.infraDir} talks to a ${transport} container: ` +
+        `each should have ${envName}=${scheme}://${alias}:${port} (the alias of a ${transport} container on its network)` +
+        (brokers.length ? `; they talk to ${brokers.join(' and ')}.` : '.'),
     );
   }
   brokers.sort((a, b) => (a === transport ? -1 : b === transport ? 1 : 0));
-
-  const jetstream = Object.entries(plan.config).some(([k, v]) => k.endsWith(':transport') && v === 'jetstream');
-  return {
-    transport,
-    brokers,
-    replicas,
-    declared,
-    aliases,
-    waitForSubscriptions: options.waitForSubscriptions ?? !jetstream,
-  };
+  return { transport, brokers, replicas, aliases, waitForSubscriptions: !choice.pull };
 }

@@ -5,25 +5,23 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MailDevClient, PushSinkClient } from '../sinks';
+import { MailDevClient, PushSinkClient } from '../grading/sinks';
+import type { LiveBacking } from '../grading/live';
+import { BROKERS, type BrokerEndpoints, type BrokerKind } from './brokers';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { packageFile, requireTool } from './tools';
 import { waitFor } from './wait';
 
-export interface BackingEndpoints {
-  redisUrl?: string;
-  natsUrl?: string;
-  /** NATS's monitoring endpoint (subscriptions, JetStream state). */
-  natsMonitorUrl?: string;
+export interface BackingEndpoints extends BrokerEndpoints {
   smtpUrl: string;
   mailDevUrl: string;
   pushSinkUrl: string;
 }
 
 export interface BackingOptions {
-  redis: boolean;
-  nats: boolean;
+  /** The brokers to run (MailDev and the push sink always run). */
+  brokers: readonly BrokerKind[];
   /** The folder holding the built services (for the push sink). */
   buildDir: string;
   logDir: string;
@@ -34,7 +32,7 @@ export interface BackingOptions {
 /** MailDev's CLI script (its package exports no path to it). */
 const maildevBin = () => packageFile('maildev', 'dist', 'bin', 'maildev.js');
 
-export class Backing {
+export class Backing implements LiveBacking {
   readonly mail: MailDevClient;
   readonly push: PushSinkClient;
 
@@ -65,8 +63,11 @@ export class Backing {
 
   private static async startOnce(options: BackingOptions): Promise<Backing> {
     // Fail before starting anything when a broker is not installed.
-    const redisServer = options.redis ? requireTool('redis-server') : undefined;
-    const natsServer = options.nats ? requireTool('nats-server') : undefined;
+    const servers = options.brokers.map((kind) => ({
+      kind,
+      spec: BROKERS[kind],
+      path: requireTool(BROKERS[kind].server),
+    }));
     await mkdir(options.logDir, { recursive: true });
     const scratch = await mkdtemp(join(tmpdir(), 'workshop-backing-'));
     const processes: ManagedProcess[] = [];
@@ -78,9 +79,7 @@ export class Backing {
     };
 
     try {
-      const [redisPort, natsPort, natsMonitorPort, smtpPort, freeWebPort, freeSinkPort] = await Promise.all(
-        Array.from({ length: 6 }, () => freePort()),
-      );
+      const [smtpPort, freeWebPort, freeSinkPort] = await Promise.all(Array.from({ length: 3 }, () => freePort()));
       const webPort = options.ports?.mailDev ?? freeWebPort;
       const sinkPort = options.ports?.pushSink ?? freeSinkPort;
       const endpoints: BackingEndpoints = {
@@ -90,36 +89,11 @@ export class Backing {
       };
       const ready: Promise<unknown>[] = [];
 
-      if (redisServer) {
-        endpoints.redisUrl = `redis://127.0.0.1:${redisPort}`;
-        const redis = spawn({
-          name: 'redis',
-          command: redisServer,
-          args: ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
-          logFile: log('redis'),
-        });
-        ready.push(redis.waitForLine(/Ready to accept connections/));
-      }
-      if (natsServer) {
-        endpoints.natsUrl = `nats://127.0.0.1:${natsPort}`;
-        endpoints.natsMonitorUrl = `http://127.0.0.1:${natsMonitorPort}`;
-        const nats = spawn({
-          name: 'nats',
-          command: natsServer,
-          args: [
-            '-a',
-            '127.0.0.1',
-            '-p',
-            String(natsPort),
-            '-m',
-            String(natsMonitorPort),
-            '-js',
-            '-sd',
-            join(scratch, 'jetstream'),
-          ],
-          logFile: log('nats'),
-        });
-        ready.push(nats.waitForLine(/Server is ready/));
+      for (const { kind, spec, path } of servers) {
+        const ports = await Promise.all(Array.from({ length: spec.ports }, () => freePort()));
+        Object.assign(endpoints, spec.endpoints(ports));
+        const server = spawn({ name: kind, command: path, args: spec.args(ports, scratch), logFile: log(kind) });
+        ready.push(server.waitForLine(spec.readyLine));
       }
 
       const maildev = spawn({

@@ -8,16 +8,8 @@ import type { BackingEndpoints } from './backing';
 import { watchReplica } from './lifecycle';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
-import { natsSubscriptions, redisSubscribers } from './subscriptions';
-import {
-  CONSUMERS,
-  SERVICE_NAMES,
-  brokersOf,
-  replicaId,
-  type BackingKind,
-  type ServiceName,
-  type Topology,
-} from './topology';
+import { BROKER_KINDS, BROKERS, type BrokerKind } from './brokers';
+import { CONSUMERS, SERVICE_NAMES, type BackingKind, type ServiceName, type Topology } from './topology';
 import { waitFor } from './wait';
 
 export interface Replica {
@@ -57,17 +49,9 @@ export class Fleet {
     const url = `http://127.0.0.1:${gatewayPort}`;
     const fleet = new Fleet(topology, endpoints, buildDir, logDir, url, options.onLine);
     for (const service of SERVICE_NAMES) {
-      const declared = topology.declared?.[service];
-      if (declared) {
-        for (const { id, env } of declared) {
-          const local = toLoopback(env, topology.aliases ?? {}, endpoints, gatewayPort);
-          fleet.replicas.set(id, { id, service, env: { ...local, REPLICA_ID: id, ...topology.env?.[service] } });
-        }
-        continue;
-      }
-      for (let i = 0; i < topology.replicas[service]; i++) {
-        const id = replicaId(service, i);
-        fleet.replicas.set(id, { id, service, env: fleet.envFor(service, id, gatewayPort) });
+      for (const { id, env } of topology.replicas[service]) {
+        const local = toLoopback(env, topology.aliases, endpoints, gatewayPort);
+        fleet.replicas.set(id, { id, service, env: { ...local, REPLICA_ID: id } });
       }
     }
     try {
@@ -126,23 +110,6 @@ export class Fleet {
     return replica;
   }
 
-  private envFor(service: ServiceName, id: string, gatewayPort: number): Record<string, string> {
-    const { endpoints, topology } = this;
-    const broker: Record<string, string> = {};
-    for (const name of brokersOf(topology)) {
-      const url = name === 'redis' ? endpoints.redisUrl : endpoints.natsUrl;
-      if (!url) throw new Error(`the topology needs ${name}, which this run did not start`);
-      broker[name === 'redis' ? 'REDIS_URL' : 'NATS_URL'] = url;
-    }
-    const own: Record<ServiceName, Record<string, string>> = {
-      gateway: { PORT: String(gatewayPort), HOST: '127.0.0.1' },
-      user: {},
-      mail: { SMTP_URL: endpoints.smtpUrl },
-      push: { PUSH_SINK_URL: endpoints.pushSinkUrl },
-    };
-    return { REPLICA_ID: id, ...PLAIN_LOGS, ...broker, ...own[service], ...topology.env?.[service] };
-  }
-
   /**
    * Waits until each running user replica holds its subscription to
    * user.create (request-response is core pub/sub on every transport), and,
@@ -162,10 +129,8 @@ export class Fleet {
     }
   }
 
-  private async subscribers(subject: string): Promise<number> {
-    const { redisUrl, natsMonitorUrl } = this.endpoints;
-    if (this.topology.transport === 'redis') return redisSubscribers(redisUrl!, subject);
-    return (await natsSubscriptions(natsMonitorUrl!, subject)).length;
+  private subscribers(subject: string): Promise<number> {
+    return BROKERS[this.topology.transport].subscribers(this.endpoints, subject);
   }
 }
 
@@ -184,8 +149,10 @@ export function toLoopback(
   gatewayPort: number,
 ): Record<string, string> {
   const local: Record<BackingKind | 'smtp', string | undefined> = {
-    redis: endpoints.redisUrl,
-    nats: endpoints.natsUrl,
+    ...(Object.fromEntries(BROKER_KINDS.map((kind) => [kind, BROKERS[kind].url(endpoints)])) as Record<
+      BrokerKind,
+      string
+    >),
     maildev: endpoints.mailDevUrl,
     smtp: endpoints.smtpUrl,
     'push-sink': endpoints.pushSinkUrl,

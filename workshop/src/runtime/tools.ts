@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { delimiter, join } from 'node:path';
+import { BROKER_KINDS, BROKERS } from './brokers';
 
 /** A program the workshop needs is not installed: the message says how to get it. */
 export class MissingToolError extends Error {
@@ -8,10 +9,7 @@ export class MissingToolError extends Error {
 }
 
 const INSTALL_HINTS: Record<string, string> = {
-  'redis-server':
-    'install Redis: `sudo apt-get install -y redis-server` (Debian/Ubuntu), `brew install redis` (macOS): the graders and `workshop local` run it themselves',
-  'nats-server':
-    'install NATS: `sudo apt-get install -y nats-server` (Debian/Ubuntu), `brew install nats-server` (macOS): the graders and `workshop local` run it themselves',
+  ...Object.fromEntries(BROKER_KINDS.map((kind) => [BROKERS[kind].server, BROKERS[kind].installHint])),
   docker: 'install Docker Engine or Docker Desktop: https://docs.docker.com/get-docker/',
   pulumi: 'install the Pulumi CLI: `curl -fsSL https://get.pulumi.com | sh` or `brew install pulumi/tap/pulumi`',
 };

@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { validate, type Schema } from './schema';
 
 export type CheckKind = 'infra' | 'live';
 
@@ -23,16 +24,63 @@ export interface Step {
   bonus?: boolean;
   /**
    * The step whose end state this one starts from (default: the step
-   * before). The Redis Streams bonus builds on step 2, not on NATS.
+   * before; required after a bonus step). The Redis Streams bonus builds on
+   * step 2, not on NATS.
    */
   base?: number;
 }
 
+export interface Manifest {
+  steps: Step[];
+}
+
 export const REPO = join(__dirname, '..', '..', '..');
 
+/** steps/steps.json does not hold together: each problem on a line. */
+export class ManifestError extends Error {
+  override name = 'ManifestError';
+}
+
+/**
+ * What is wrong with a manifest: what its JSON schema (steps/steps.schema.json)
+ * says, and what a schema cannot: ids 1..N in order, slugs that start with
+ * their id, a base that is an earlier step, and a base given on the step
+ * after a bonus step (by default a step builds on the one before it, and a
+ * new step should not silently build on a bonus).
+ */
+export function manifestProblems(raw: unknown, repo = REPO): string[] {
+  const schema = JSON.parse(readFileSync(join(repo, 'steps', 'steps.schema.json'), 'utf8')) as Schema;
+  const problems = validate(raw, schema, 'steps.json');
+  if (problems.length) return problems;
+  const steps = (raw as Manifest).steps;
+  steps.forEach((step, i) => {
+    const where = `step ${step.id} (${step.slug})`;
+    if (step.id !== i + 1) problems.push(`${where}: ids go 1..N in order; this one should be ${i + 1}`);
+    if (!step.slug.startsWith(`${String(step.id).padStart(2, '0')}-`))
+      problems.push(`${where}: its slug should start with its id on two digits`);
+    const before = steps[i - 1];
+    if (before?.bonus && step.base === undefined)
+      problems.push(
+        `${where} follows a bonus step: say which step it builds on with "base" (e.g. ${before.base ?? before.id - 1})`,
+      );
+    if (step.base !== undefined && !steps.some((s) => s.id === step.base && s.id < step.id))
+      problems.push(`${where}: base ${step.base} is not an earlier step`);
+  });
+  return problems;
+}
+
+/** The steps, checked: a manifest that does not hold together is an error that says why. */
 export function loadSteps(repo = REPO): Step[] {
-  const raw = JSON.parse(readFileSync(join(repo, 'steps', 'steps.json'), 'utf8')) as { steps: Step[] };
-  return raw.steps;
+  const file = join(repo, 'steps', 'steps.json');
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new ManifestError(`${file} is not valid JSON: ${(error as Error).message}`);
+  }
+  const problems = manifestProblems(raw, repo);
+  if (problems.length) throw new ManifestError(`${file} does not hold together:\n  - ${problems.join('\n  - ')}`);
+  return (raw as Manifest).steps;
 }
 
 export function getStep(id: number, repo = REPO): Step {

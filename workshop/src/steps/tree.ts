@@ -18,13 +18,14 @@ function keep(source: string): boolean {
   return !source.split(sep).some((part) => NEVER_COPY.has(part));
 }
 
-/** Every file below `dir`, as paths relative to it. */
+/** Every file below `dir`, as paths relative to it (what lies in a NEVER_COPY folder below it left out). */
 export async function listFiles(dir: string): Promise<string[]> {
   const out: string[] = [];
   async function walk(current: string): Promise<void> {
     for (const entry of await readdir(current, { withFileTypes: true })) {
       const path = join(current, entry.name);
-      if (!keep(path)) continue;
+      // Relative: `dir` itself may lie in such a folder (the trees under .workshop/).
+      if (!keep(relative(dir, path))) continue;
       if (entry.isDirectory()) await walk(path);
       else out.push(relative(dir, path));
     }

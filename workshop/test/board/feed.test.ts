@@ -1,5 +1,5 @@
 import { DeliveryFeed, type BoardMessage } from '../../src/board/feed';
-import type { Delivery } from '../../src/sinks';
+import type { Delivery } from '../../src/grading/sinks';
 
 /** Sinks as plain lists the test fills and empties, as MailDev and the push sink would. */
 function sinks() {

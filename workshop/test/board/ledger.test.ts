@@ -1,7 +1,7 @@
 import type { User } from '../../../services/shared/src/events';
 import { clockTime, ledger } from '../../src/grading/ledger';
 import type { LifecycleEvent } from '../../src/runtime/lifecycle';
-import type { Delivery } from '../../src/sinks';
+import type { Delivery } from '../../src/grading/sinks';
 
 /** 12:00:01.mmm today, in this machine's time zone, as the ledger prints it. */
 const at = (ms: number) => new Date(2026, 10, 26, 12, 0, 1, ms).getTime();

@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsEmail, IsString, Length } from 'class-validator';
+import { IsEmail, IsString, Length, Matches } from 'class-validator';
 import type { CreateUserCommand } from '../../../shared/src/events.js';
 
 /** The body of POST /users. The ValidationPipe rejects anything else with a 400. */
@@ -11,5 +11,7 @@ export class CreateUserDto implements CreateUserCommand {
   @Transform(({ value }: { value: unknown }) => (typeof value === 'string' ? value.trim() : value))
   @IsString({ message: 'name must be a string' })
   @Length(1, 100, { message: 'name must be 1 to 100 characters long' })
+  // NUL, escapes, line breaks: nothing a name holds, and trouble in logs and mail headers.
+  @Matches(/^\P{Cc}*$/u, { message: 'name must not contain control characters' })
   name: string;
 }

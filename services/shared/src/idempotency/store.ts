@@ -20,6 +20,14 @@
  * 4. failure DEL key if it still holds our claim (compare-and-delete), so the
  *            nak'ed event can be retried at once instead of after the lease.
  *
+ * A lease can be LOST while the work runs: Redis stalls or fails over for
+ * longer than the lease, a renewal fails or finds the key gone, and another
+ * replica claims the event. The holder then logs it and aborts its work's
+ * AbortSignal (a handler that has not sent yet can stop there); size the lease
+ * above a Redis failover. Once the work succeeded, "done" is written with
+ * retries and never reported as a failure: the side effect happened, so the
+ * event must be acked, not nak'ed (which would send it again).
+ *
  * A redelivery that finds the claim held by someone else (a live replica
  * still working, or a dead one whose lease has not expired yet) is refused
  * with ClaimHeldError, whose retryAfterMs is the lease's remaining time: the
@@ -35,6 +43,8 @@ import { RpcException } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { requireUrl } from '../env.js';
+import { onRedisError } from '../redis-errors.js';
+import { logEvent } from '../replica.js';
 
 export interface IdempotencyOptions {
   /**
@@ -47,6 +57,15 @@ export interface IdempotencyOptions {
   doneTtlMs?: number;
   /** Key prefix (default "idem"). */
   prefix?: string;
+  /** Who holds a claim, in the records (default: REPLICA_ID, else pid-<pid>). */
+  owner?: string;
+  /** Where lease losses and retried "done" records are told (default: the replica's log). */
+  log?: (message: string) => void;
+}
+
+/** What `once` hands the work: aborted when the claim's lease was lost (another replica may take the event). */
+export interface WorkContext {
+  signal: AbortSignal;
 }
 
 export type Claim =
@@ -70,12 +89,16 @@ const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call
 const RENEW = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) else return 0 end`;
 
 const DONE = 'done:';
+/** complete() after the side effect: tries, spaced 200, 400, ... ms (about 9 s in all). */
+const COMPLETE_TRIES = 10;
+const COMPLETE_RETRY_MS = 200;
 
 export class IdempotencyStore {
   readonly leaseMs: number;
   readonly doneTtlMs: number;
   private readonly prefix: string;
-  private readonly owner = process.env.REPLICA_ID ?? `pid-${process.pid}`;
+  private readonly owner: string;
+  private readonly log: (message: string) => void;
 
   constructor(
     private readonly redis: Redis,
@@ -84,12 +107,16 @@ export class IdempotencyStore {
     this.leaseMs = options.leaseMs ?? envMs('IDEMPOTENCY_LEASE_MS') ?? 5_000;
     this.doneTtlMs = options.doneTtlMs ?? 24 * 60 * 60 * 1000;
     this.prefix = options.prefix ?? 'idem';
+    this.owner = options.owner ?? process.env.REPLICA_ID ?? `pid-${process.pid}`;
+    this.log = options.log ?? logEvent;
   }
 
   /** A store on REDIS_URL (redis://host:port). */
   static fromEnv(options?: IdempotencyOptions): IdempotencyStore {
     const url = requireUrl('REDIS_URL', ['redis:']);
-    return new IdempotencyStore(new Redis(url.toString(), { maxRetriesPerRequest: 2 }), options);
+    const redis = new Redis(url.toString(), { maxRetriesPerRequest: 2 });
+    onRedisError(redis, 'idempotency store', options?.log ?? logEvent);
+    return new IdempotencyStore(redis, options);
   }
 
   key(scope: string, eventId: string): string {
@@ -125,25 +152,77 @@ export class IdempotencyStore {
    * `{ ran: false }` for an event already done; throws ClaimHeldError while
    * another claim holds it; rethrows the work's error after releasing the claim.
    */
-  async once<T>(key: string, work: () => Promise<T>): Promise<{ ran: true; value: T } | { ran: false; by: string }> {
+  async once<T>(
+    key: string,
+    work: (context: WorkContext) => Promise<T>,
+  ): Promise<{ ran: true; value: T } | { ran: false; by: string }> {
     const claim = await this.claim(key);
     if (claim.kind === 'done') return { ran: false, by: claim.by };
     if (claim.kind === 'held') {
       const holder = (await this.redis.get(key))?.split(':')[0] ?? 'another replica';
       throw new ClaimHeldError(key, holder, claim.retryAfterMs);
     }
-    const renewal = setInterval(() => void this.renew(key, claim.token).catch(() => false), this.leaseMs / 3);
+    const lease = this.keepLease(key, claim.token);
     let value: T;
     try {
-      value = await work();
+      value = await work({ signal: lease.signal });
     } catch (error) {
+      lease.stop();
       await this.release(key, claim.token).catch(() => undefined); // the lease expires anyway
       throw error;
-    } finally {
-      clearInterval(renewal);
     }
-    await this.complete(key);
+    lease.stop();
+    if (lease.signal.aborted) this.log(`${key}: done after its lease was lost: another replica may have run it too`);
+    await this.completeAfterSideEffect(key);
     return { ran: true, value };
+  }
+
+  /**
+   * Renews the claim every leaseMs / 3 while the work runs. A renewal that
+   * fails (Redis down, stalled past the lease) or finds the claim gone means
+   * another replica may take the event: logged, and the signal aborted.
+   */
+  private keepLease(key: string, token: string): { signal: AbortSignal; stop: () => void } {
+    const controller = new AbortController();
+    const deadline = () => Date.now() + this.leaseMs;
+    let expiresAt = deadline();
+    const lost = (why: string) => {
+      if (controller.signal.aborted) return;
+      this.log(`${key}: lease lost (${why}): another replica may run this event; aborting the work`);
+      controller.abort(new Error(`lease on ${key} lost: ${why}`));
+    };
+    const renewal = setInterval(() => {
+      const asked = deadline();
+      if (Date.now() > expiresAt) return lost(`not renewed within ${this.leaseMs} ms`);
+      this.renew(key, token).then(
+        (ours) => {
+          if (!ours) return lost('the claim expired and is no longer ours');
+          // Our lease runs from when we asked; a reply that came after it ran out is too late.
+          if (Date.now() > expiresAt) return lost(`renewal answered after the lease ran out`);
+          expiresAt = asked;
+        },
+        (error: unknown) => lost(`renewal failed: ${error instanceof Error ? error.message : String(error)}`),
+      );
+    }, this.leaseMs / 3);
+    return { signal: controller.signal, stop: () => clearInterval(renewal) };
+  }
+
+  /** complete(), retried: the side effect happened, so this must not turn into a failure (a nak would redo it). */
+  private async completeAfterSideEffect(key: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await this.complete(key);
+        if (attempt > 1) this.log(`${key}: "done" recorded on try ${attempt}`);
+        return;
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (attempt >= COMPLETE_TRIES) {
+          this.log(`${key}: handled, but "done" could not be recorded (${reason}): a redelivery would run it again`);
+          return;
+        }
+        await new Promise((resolve) => setTimeout(resolve, COMPLETE_RETRY_MS * attempt));
+      }
+    }
   }
 
   async close(): Promise<void> {

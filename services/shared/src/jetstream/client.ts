@@ -8,14 +8,17 @@
  *
  * `emit()` completes once the stream has stored the event (its PubAck), so
  * "published" means "persisted", not "sent into the void" as with core NATS.
- * With `msgId`, each publish carries a Nats-Msg-Id header, and the stream
- * drops a second publish of the same id within its duplicate window: the
- * client's own retries (and any caller retry) cannot store an event twice.
+ * Each publish carries a Nats-Msg-Id header, and the stream drops a second
+ * publish of the same id within its duplicate window, so the client's own
+ * retries (a PubAck lost to a timeout) cannot store an event twice. Without
+ * `msgId` the id is random per emit(): that covers the client's retries only;
+ * with `msgId` (the event's own id) a caller's re-publish is dropped too.
  */
 import { Logger } from '@nestjs/common';
 import { ClientProxy, NatsRecord, type ReadPacket, type WritePacket } from '@nestjs/microservices';
 import { jetstream, jetstreamManager, type JetStreamClient as NatsJetStream, type PubAck } from '@nats-io/jetstream';
 import { connect, type MsgHdrs, type NatsConnection } from '@nats-io/transport-node';
+import { randomUUID } from 'node:crypto';
 import { encodeEvent } from './codec.js';
 import { ensureStream, type StreamSpec } from './stream.js';
 
@@ -27,6 +30,7 @@ export interface JetStreamClientOptions {
   /**
    * The event's Nats-Msg-Id: the stream keeps the first publish of an id and
    * drops the others (within its duplicate window). E.g. `(event) => event.eventId`.
+   * Default: a random id per emit() (its retries share it).
    */
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   msgId?: (data: any, pattern: string) => string | undefined;
@@ -57,8 +61,13 @@ export class JetStreamClient extends ClientProxy {
         name: this.options.name ?? process.env.REPLICA_ID,
         maxReconnectAttempts: -1,
       });
+      try {
+        await ensureStream(await jetstreamManager(nc), this.options.stream, (message) => this.logger.warn(message));
+      } catch (error) {
+        await nc.close().catch(() => undefined); // else each failed emit leaves one more connection reconnecting
+        throw error;
+      }
       this.nc = nc;
-      await ensureStream(await jetstreamManager(nc), this.options.stream);
       return { nc, js: jetstream(nc) };
     })().catch((error: unknown) => {
       this.connection = undefined; // the next emit tries again
@@ -93,13 +102,14 @@ export class JetStreamClient extends ClientProxy {
     const pattern = this.normalizePattern(packet.pattern);
     const record = packet.data instanceof NatsRecord ? packet.data : undefined;
     const data: unknown = record ? record.data : packet.data;
-    const msgID = this.options.msgId?.(data, pattern);
+    // Always an id: a retry after a lost PubAck must not store the event twice.
+    const msgID = this.options.msgId?.(data, pattern) || randomUUID();
     const payload = encodeEvent(pattern, data);
     const retries = this.options.retries ?? 2;
     for (let attempt = 0; ; attempt++) {
       try {
         const ack = await js.publish(pattern, payload, {
-          ...(msgID ? { msgID } : {}),
+          msgID,
           ...(record?.headers ? { headers: record.headers as MsgHdrs } : {}),
           timeout: this.options.timeoutMs ?? 5_000,
         });

@@ -4,7 +4,7 @@
  * one (publisher or consumer) makes sure the stream is there before it uses it.
  */
 import { RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
-import { nanos } from '@nats-io/transport-node';
+import { millis, nanos } from '@nats-io/transport-node';
 import { USER_CREATED } from '../events.js';
 
 export interface StreamSpec {
@@ -50,10 +50,15 @@ export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: 
 /**
  * Creates the stream, or accepts the one already there. Adding a stream with
  * the same config is a no-op for NATS, so replicas racing here all succeed;
- * one that exists with another config is kept as it is, as long as it
- * captures our subjects (an operator may have tuned its limits).
+ * one that exists with another config is kept as it is (an operator may have
+ * tuned its limits), as long as it captures our subjects; a retention that
+ * breaks "each service's durable gets every event" is warned about.
  */
-export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Promise<void> {
+export async function ensureStream(
+  jsm: JetStreamManager,
+  spec: StreamSpec,
+  warn: (message: string) => void = (message) => console.warn(message),
+): Promise<void> {
   try {
     await jsm.streams.add(streamConfig(spec));
   } catch (error) {
@@ -65,5 +70,25 @@ export async function ensureStream(jsm: JetStreamManager, spec: StreamSpec): Pro
         `stream ${spec.name} exists but does not capture ${missing.join(', ')} (it has: ${existing.config.subjects?.join(', ')})`,
       );
     }
+    for (const problem of streamProblems(existing.config, spec)) warn(`stream ${spec.name}: ${problem}`);
   }
+}
+
+/** What in an existing stream's config breaks the two-durable design (mail and push each get every event). */
+export function streamProblems(config: Partial<StreamConfig>, spec: StreamSpec): string[] {
+  const problems: string[] = [];
+  if (config.retention === RetentionPolicy.Workqueue) {
+    problems.push(
+      'work-queue retention: an event is removed once ONE durable acked it, so mail and push cannot both get it',
+    );
+  } else if (config.retention === RetentionPolicy.Interest) {
+    problems.push('interest retention: events published while no durable exists are dropped');
+  }
+  const wantedAge = spec.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  if (config.max_age && config.max_age > 0 && millis(config.max_age) < wantedAge) {
+    problems.push(
+      `max age ${millis(config.max_age)} ms (< ${wantedAge} ms): a durable that is down longer loses events`,
+    );
+  }
+  return problems;
 }

@@ -4,6 +4,7 @@
  * can shorten them without touching the services' code.
  */
 import type { Deserializer, Serializer } from '@nestjs/microservices';
+import type { ChaosHooks } from '../chaos-hooks.js';
 import type { IdempotencyOptions as StoreOptions } from '../idempotency/store.js';
 
 export interface RedisConnectionOptions {
@@ -31,7 +32,11 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   group: string;
   /** This replica's name in the group. Default: REPLICA_ID, else host-pid. Keep it stable across restarts. */
   consumer?: string;
-  /** Where a group that does not exist yet starts: '$' (new events only, the default) or '0' (the whole stream). */
+  /**
+   * Where a group that does not exist yet starts: '0' (default: every entry
+   * still in the stream, so events published before the group existed reach
+   * it; pair it with idempotency) or '$' (new events only).
+   */
   startId?: '$' | '0';
   /**
    * Events this replica handles at once. It never reads (or claims) more
@@ -44,11 +49,32 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   /**
    * XAUTOCLAIM's min-idle-time: an entry delivered but not acked for this
    * long is taken over by a live consumer (its first one may have crashed).
-   * Must exceed the slowest handler. Default 30 s, or REDIS_STREAMS_CLAIM_IDLE_MS.
+   * A running handler keeps its entries from going idle, so this only bounds
+   * how soon a crashed consumer's work comes back. Default 30 s, or
+   * REDIS_STREAMS_CLAIM_IDLE_MS.
    */
   claimIdleMs?: number;
   /** How often to look for such entries. Default claimIdleMs / 2, or REDIS_STREAMS_CLAIM_INTERVAL_MS. */
   claimIntervalMs?: number;
+  /**
+   * Deliveries of one entry before it is given up on: copied to
+   * `<stream>:dead-letter`, logged and acked. Default 5, or REDIS_STREAMS_MAX_DELIVERIES.
+   */
+  maxDeliveries?: number;
+  /**
+   * How long one handler may run. Past it the entry is no longer kept from
+   * going idle, so another consumer claims it (the late handler's work is not
+   * cancelled). Default 60 s, or HANDLER_TIMEOUT_MS.
+   */
+  handlerTimeoutMs?: number;
+  /** How long close() waits for running handlers (to ack them) before it closes the connections. Default 30 s. */
+  closeGraceMs?: number;
+  /** How often a consumer trims the entries every group has acked (XTRIM MINID). Default 60 s. */
+  trimIntervalMs?: number;
+  /** At start, other consumers of the group idle this long with nothing pending are deleted. Default 1 h. */
+  forgetConsumersIdleMs?: number;
+  /** Fault hooks around each handler (tests only). Default: the CHAOS_* environment, read once. */
+  chaos?: ChaosHooks;
   /**
    * Skip events this group already handled (at-least-once delivery
    * redelivers), with a record per event id in Redis (SET NX, with a TTL).
@@ -61,9 +87,11 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   deserializer?: Deserializer;
 }
 
+/**
+ * The publisher does not trim the stream (XADD MAXLEN would drop entries a
+ * group that is down has not read): the consumers trim what every group acked.
+ */
 export interface RedisStreamsClientOptions extends RedisConnectionOptions {
-  /** Approximate cap on each stream's length (XADD MAXLEN ~). Default 10 000. */
-  maxLen?: number;
   serializer?: Serializer;
 }
 
@@ -71,7 +99,11 @@ export const DEFAULT_CONCURRENCY = 10;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
 export const DEFAULT_BLOCK_MS = 2_000;
 export const IDEMPOTENCY_PREFIX = 'idem-stream';
-export const DEFAULT_MAX_LEN = 10_000;
+export const DEFAULT_MAX_DELIVERIES = 5;
+export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
+export const DEFAULT_CLOSE_GRACE_MS = 30_000;
+export const DEFAULT_TRIM_INTERVAL_MS = 60_000;
+export const DEFAULT_FORGET_CONSUMERS_IDLE_MS = 60 * 60 * 1000;
 
 function positiveInt(name: string, value: number | undefined, env: string | undefined): number | undefined {
   const raw = value ?? (env === undefined || env.trim() === '' ? undefined : Number(env));
@@ -88,6 +120,11 @@ export interface ResolvedServerOptions {
   blockMs: number;
   claimIdleMs: number;
   claimIntervalMs: number;
+  maxDeliveries: number;
+  handlerTimeoutMs: number;
+  closeGraceMs: number;
+  trimIntervalMs: number;
+  forgetConsumersIdleMs: number;
 }
 
 export function resolveServerOptions(
@@ -103,11 +140,20 @@ export function resolveServerOptions(
   return {
     group: options.group,
     consumer: options.consumer ?? env.REPLICA_ID ?? `${env.HOSTNAME ?? 'consumer'}-${process.pid}`,
-    startId: options.startId ?? '$',
+    startId: options.startId ?? '0',
     concurrency: positiveInt('concurrency', options.concurrency, env.REDIS_STREAMS_CONCURRENCY) ?? DEFAULT_CONCURRENCY,
     blockMs: positiveInt('blockMs', options.blockMs, undefined) ?? Math.min(DEFAULT_BLOCK_MS, claimIntervalMs),
     claimIdleMs,
     claimIntervalMs,
+    maxDeliveries:
+      positiveInt('maxDeliveries', options.maxDeliveries, env.REDIS_STREAMS_MAX_DELIVERIES) ?? DEFAULT_MAX_DELIVERIES,
+    handlerTimeoutMs:
+      positiveInt('handlerTimeoutMs', options.handlerTimeoutMs, env.HANDLER_TIMEOUT_MS) ?? DEFAULT_HANDLER_TIMEOUT_MS,
+    closeGraceMs: positiveInt('closeGraceMs', options.closeGraceMs, undefined) ?? DEFAULT_CLOSE_GRACE_MS,
+    trimIntervalMs: positiveInt('trimIntervalMs', options.trimIntervalMs, undefined) ?? DEFAULT_TRIM_INTERVAL_MS,
+    forgetConsumersIdleMs:
+      positiveInt('forgetConsumersIdleMs', options.forgetConsumersIdleMs, undefined) ??
+      DEFAULT_FORGET_CONSUMERS_IDLE_MS,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { FIXED_NAME, registerBacking, WAIT_HEALTHY } from './backing';
 import { containerLabels } from './labels';
 
 export type BrokerKind = 'redis' | 'nats';
@@ -75,10 +76,12 @@ export class Broker extends pulumi.ComponentResource {
         networksAdvanced: [{ name: args.networkName, aliases: [spec.alias] }],
         restart: 'unless-stopped',
         healthcheck: spec.healthcheck,
+        ...WAIT_HEALTHY,
         labels: containerLabels(args.kind),
       },
-      { parent: this },
+      { parent: this, ...FIXED_NAME },
     );
+    registerBacking(this.container);
 
     this.registerOutputs({ url: this.url, containerName: this.container.name });
   }

@@ -1,10 +1,12 @@
 /**
  * A NestJS service as N containers of one image: each replica its own
  * container, with its replica id in REPLICA_ID (mail-1, mail-2, ...), a
- * restart policy and a healthcheck.
+ * restart policy and a healthcheck. Each starts after the backing containers
+ * (broker, MailDev, push sink) and `pulumi up` waits for it to be healthy.
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
+import { backingContainers, FIXED_NAME, WAIT_HEALTHY } from './backing';
 import { connectedHealthcheck, httpHealthcheck } from './healthchecks';
 import { containerLabels, envList } from './labels';
 
@@ -48,9 +50,10 @@ export class NestService extends pulumi.ComponentResource {
           ports: http ? [{ internal: http.port, external: http.hostPort + i, ip: '127.0.0.1' }] : [],
           restart: 'unless-stopped',
           healthcheck,
+          ...WAIT_HEALTHY,
           labels: containerLabels(args.service, replicaId),
         },
-        { parent: this },
+        { parent: this, dependsOn: backingContainers(), ...FIXED_NAME },
       );
       this.replicaIds.push(replicaId);
       this.containers.push(container);

@@ -12,7 +12,8 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          // Events go to a stream (XADD), which keeps them until each consumer group has acked them.
+          // Events go to a stream (XADD). The publisher does not trim it: the consumers trim only
+          // the entries every consumer group has acked, so a group that is down loses nothing.
           customClass: RedisStreamsClient,
           options: redisConnection(),
         }),

@@ -1,0 +1,166 @@
+/**
+ * `npm run bench [-- <configuration>...]`: each configuration under the same
+ * bounded load, beside the ceilings measured in the same run; one table, and
+ * the results as JSON for the guide's "Measure it" page.
+ *
+ * Per configuration: autocannon POSTs users for a fixed time (the sustained
+ * rate), the sinks are counted once nothing more arrives (duplicates,
+ * losses); then users are sent one at a time at half the sustained rate to
+ * time each from its POST to its email's arrival in MailDev (p50, p99).
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { cpus } from 'node:os';
+import { dirname, join } from 'node:path';
+import { Backing } from '../src/runtime/backing';
+import { buildServices } from '../src/runtime/build';
+import { defaultLogDir } from '../src/runtime/local-runtime';
+import { topology } from '../src/runtime/topology';
+import { REPO } from '../src/steps/manifest';
+import { BenchSystem } from './bench-system';
+import { bareHttp, mailDevIngest, natsQueue } from './ceilings';
+import { chosen, type Configuration } from './configurations';
+import { count, percentile, settled, type Count } from './count';
+import { hammer, paced, type LoadOptions } from './load';
+import { MailArrivals } from './mail-arrivals';
+import { perUser, printTable, type BenchResults, type ConfigurationResult } from './report';
+
+/** The load of issue 13's step-3 measurement: 20 connections, 10 s (and never more than 20,000 users). */
+export const LOAD: LoadOptions = { connections: 20, seconds: 10, maxRequests: 20_000 };
+/** The mail replicas' SMTP connections in all: 2 replicas x the pool's 5. */
+const SMTP_CONNECTIONS = 10;
+const INGEST_EMAILS = 3_000;
+const NATS_MESSAGES = 200_000;
+const LATENCY_SECONDS = 5;
+
+export const RESULTS_FILE = join(REPO, 'workshop-docs', 'public', 'bench', 'latest.json');
+
+interface PushEntry {
+  userId: string;
+  receivedAt: string;
+}
+
+async function pushes(pushSinkUrl: string): Promise<PushEntry[]> {
+  const response = await fetch(`${pushSinkUrl}/notifications`, { signal: AbortSignal.timeout(10_000) });
+  return (await response.json()) as PushEntry[];
+}
+
+async function measure(config: Configuration, log: (line: string) => void): Promise<ConfigurationResult> {
+  const system = await BenchSystem.start(config.step, config.topology, config.key);
+  const { mailDevUrl, pushSinkUrl } = system.backing.endpoints;
+  const arrivals = await MailArrivals.connect(mailDevUrl);
+  try {
+    // 1. Sustained: as many users as the gateway takes.
+    const start = Date.now();
+    const load = await hammer(`${system.gatewayUrl}/users`, LOAD, config.key);
+    log(`  ${config.label}: ${load.accepted} users accepted in ${load.seconds} s; waiting for the sinks...`);
+    await settled(async () => [arrivals.list().length, (await pushes(pushSinkUrl)).length], load.accepted, {
+      quietMs: 2_000,
+      stallMs: 8_000,
+      timeoutMs: 90_000,
+    });
+    const emails = await system.backing.mail.deliveries();
+    const pushList = await pushes(pushSinkUrl);
+    const mail = count(emails, new Set(load.acceptedUsers.keys()), (d) => d.to);
+    const push = count(
+      pushList.map((p) => ({ eventId: '', replicaId: '', userId: p.userId, to: p.userId })),
+      new Set(load.acceptedUsers.values()),
+      (d) => d.userId,
+    );
+    const lastEmail = Math.max(start, ...arrivals.list().map((a) => a.at));
+    const lastPush = Math.max(start, ...pushList.map((p) => Date.parse(p.receivedAt)));
+    const emailsPerSecond = emails.length / ((lastEmail - start) / 1000);
+    const pushesPerSecond = pushList.length / ((lastPush - start) / 1000);
+
+    // 2. Latency, at half the rate the whole pipeline sustained.
+    await system.backing.clearSinks();
+    arrivals.reset();
+    // Users per second the whole pipeline kept up with (Redis pub/sub sends each user's email twice).
+    const sustained = Math.min(load.perSecond, emailsPerSecond / perUser(mail));
+    const rate = Math.max(1, sustained / 2);
+    const users = Math.min(2_000, Math.round(rate * LATENCY_SECONDS));
+    const sent = await paced(system.gatewayUrl, users, rate, `${config.key}-latency`);
+    await settled(async () => [arrivals.list().length], sent.accepted.size, {
+      quietMs: 1_000,
+      stallMs: 5_000,
+      timeoutMs: 30_000,
+    });
+    const latencies = arrivals
+      .list()
+      .map((a) => a.at - (sent.accepted.get(a.to)?.postedAt ?? NaN))
+      .filter((ms) => Number.isFinite(ms));
+    return {
+      key: config.key,
+      label: config.label,
+      step: config.step,
+      usersPerSecond: load.perSecond,
+      refused: load.refused + load.errors,
+      emailsPerSecond,
+      pushesPerSecond,
+      latencyRatePerSecond: rate,
+      p50Ms: percentile(latencies, 50),
+      p99Ms: percentile(latencies, 99),
+      mail: pick(mail),
+      push: pick(push),
+    };
+  } finally {
+    arrivals.close();
+    await system.stop();
+  }
+}
+
+const pick = ({ delivered, served, duplicated, lost }: Count) => ({ delivered, served, duplicated, lost });
+
+/** The gateway with the user service answering and no consumer: what it takes on its own. */
+async function gatewayAlone(): Promise<number> {
+  const system = await BenchSystem.start(3, topology('nats', 0, 0), 'gateway-alone');
+  try {
+    return (await hammer(`${system.gatewayUrl}/users`, LOAD, 'alone')).perSecond;
+  } finally {
+    await system.stop();
+  }
+}
+
+export async function deliveryBench(keys: string[]): Promise<void> {
+  const configurations = chosen(keys);
+  const log = (line: string) => console.error(line);
+  const logDir = join(defaultLogDir(REPO), 'ceilings');
+  await mkdir(logDir, { recursive: true });
+
+  log('Ceilings: bare node:http, a raw NATS queue group, MailDev ingest...');
+  const http = await bareHttp(LOAD, logDir);
+  const nats = await natsQueue(NATS_MESSAGES, logDir);
+  const backing = await Backing.start({ brokers: [], buildDir: await buildServices(REPO), logDir });
+  let ingest: number;
+  try {
+    const arrivals = await MailArrivals.connect(backing.endpoints.mailDevUrl);
+    ingest = await mailDevIngest(backing.endpoints.smtpUrl, arrivals, SMTP_CONNECTIONS, INGEST_EMAILS);
+    arrivals.close();
+  } finally {
+    await backing.stop();
+  }
+  log('The gateway and user service alone (NATS, no consumers)...');
+  const gateway = await gatewayAlone();
+
+  const rows: ConfigurationResult[] = [];
+  for (const config of configurations) {
+    log(`${config.label} (end of step ${config.step}, 2 mail + 2 push replicas)...`);
+    rows.push(await measure(config, log));
+  }
+  const results: BenchResults = {
+    kind: 'measured',
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? '?', node: process.version },
+    load: { tool: 'autocannon', ...LOAD, smtpConnections: SMTP_CONNECTIONS },
+    ceilings: {
+      httpPerSecond: http.perSecond,
+      natsPerSecond: nats,
+      mailDevPerSecond: ingest,
+      gatewayAlonePerSecond: gateway,
+    },
+    configurations: rows,
+  };
+  printTable(results);
+  await mkdir(dirname(RESULTS_FILE), { recursive: true });
+  await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
+  console.log(`\nResults: ${RESULTS_FILE} (the guide's "Measure it" page shows them: npm run docs:dev)`);
+}

@@ -30,6 +30,7 @@ export default defineConfigWithTheme<DefaultTheme.Config & { steps: ManifestStep
     sidebar: buildSidebar(steps),
     nav: [
       { text: 'Guide', link: '/' },
+      { text: 'Delivery board', link: '/board' },
       { text: 'How it works', link: '/how-it-works' },
       { text: 'Facilitators', link: '/facilitator' },
     ],

@@ -27,6 +27,18 @@ function target(spec: CommandSpec, value: string | boolean | undefined): Target 
   throw new UsageError(`${from} is local or stack, not "${String(chosen)}"`, spec);
 }
 
+const TARGET_OPTION = {
+  type: 'string',
+  value: 'local|stack',
+  description: 'the system `npm run local` runs (default), or the stack `workshop up` deployed',
+} as const;
+
+/** kill / restart / burst: through the local system's board, or Docker on the deployed stack. */
+async function chaos(action: 'kill' | 'restart' | 'burst', arg: string, on: Target | undefined): Promise<number> {
+  const { localChaos, stackChaos } = await import('./board/chaos-commands.js');
+  return (on === 'stack' ? stackChaos : localChaos)(action, arg);
+}
+
 export const COMMANDS: Command[] = [
   {
     name: 'status',
@@ -103,6 +115,7 @@ export const COMMANDS: Command[] = [
         description: 'run what your Pulumi program declares for stack dev (see: npm run workshop -- config)',
       },
       'no-docs': { type: 'boolean', description: 'without the guide' },
+      quiet: { type: 'boolean', description: "without the replicas' lines in this terminal" },
     },
     maxPositionals: 1,
     run: async (v, [transport], spec) => {
@@ -119,7 +132,49 @@ export const COMMANDS: Command[] = [
         push: count(spec, '--push', v.push as string | undefined) ?? 1,
         plan: v.plan === true,
         docs: v['no-docs'] !== true,
+        quiet: v.quiet === true,
       });
+    },
+  },
+  ...(['kill', 'restart'] as const).map((action): Command => ({
+    name: action,
+    usage: `${W} ${action} REPLICA [--target local|stack]`,
+    summary:
+      action === 'kill'
+        ? 'crash a replica of the running system (e.g. mail-1): SIGKILL, or docker kill on the stack'
+        : 'start a killed replica again (docker restart on the stack)',
+    options: { target: TARGET_OPTION },
+    minPositionals: 1,
+    missing: `which replica? e.g. npm run workshop -- ${action} mail-1`,
+    maxPositionals: 1,
+    run: async (v, [replica], spec) => chaos(action, replica, target(spec, v.target)),
+  })),
+  {
+    name: 'burst',
+    usage: `${W} burst USERS [--target local|stack]`,
+    summary: 'create USERS users, 80 a second, on the running system (kill a replica meanwhile)',
+    options: { target: TARGET_OPTION },
+    minPositionals: 1,
+    missing: 'how many users? e.g. npm run workshop -- burst 200',
+    maxPositionals: 1,
+    run: async (v, [users], spec) => {
+      count(spec, 'the number of users', users);
+      return chaos('burst', users, target(spec, v.target));
+    },
+  },
+  {
+    name: 'board',
+    usage: `${W} board --target stack`,
+    summary: "serve the delivery board's feed from the deployed stack (npm run local serves its own)",
+    options: { target: TARGET_OPTION },
+    maxPositionals: 0,
+    run: async (v, _p, spec) => {
+      if (target(spec, v.target) !== 'stack')
+        throw new UsageError(
+          '`npm run local` serves the board of the local system; this command is for --target stack',
+          spec,
+        );
+      return (await import('./board/stack-board.js')).stackBoardCommand();
     },
   },
   {

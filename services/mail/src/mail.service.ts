@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
-import { MAIL_HEADERS, USER_CREATED, type UserCreatedEvent } from '../../shared/src/events.js';
+import { MAIL_HEADERS, type UserCreatedEvent } from '../../shared/src/events.js';
+import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
-import { logEvent, replicaId } from '../../shared/src/replica.js';
+import { replicaId } from '../../shared/src/replica.js';
 import { MAIL_FROM, SMTP_TRANSPORT } from './mail.constants.js';
 
 @Injectable()
@@ -21,7 +22,7 @@ export class MailService {
     } catch (error) {
       throw sendFailed('welcome email', event.eventId, error);
     }
-    logEvent(`${USER_CREATED} ${event.eventId} -> welcome email to ${event.user.email}`);
+    logDelivery('welcome email', event);
   }
 
   private async send(event: UserCreatedEvent): Promise<void> {
@@ -34,6 +35,7 @@ export class MailService {
         [MAIL_HEADERS.eventId]: event.eventId,
         [MAIL_HEADERS.userId]: event.user.id,
         [MAIL_HEADERS.replicaId]: this.replica,
+        [MAIL_HEADERS.sentAt]: new Date().toISOString(),
       },
     });
   }

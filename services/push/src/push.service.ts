@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { USER_CREATED, type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
-import { logEvent, replicaId } from '../../shared/src/replica.js';
+import { replicaId } from '../../shared/src/replica.js';
 import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
 
 @Injectable()
@@ -17,7 +18,7 @@ export class PushService {
     } catch (error) {
       throw sendFailed('push', event.eventId, error);
     }
-    logEvent(`${USER_CREATED} ${event.eventId} -> push to user ${event.user.id}`);
+    logDelivery('push', event);
   }
 
   private async send(event: UserCreatedEvent): Promise<void> {

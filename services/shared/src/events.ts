@@ -42,4 +42,6 @@ export const MAIL_HEADERS = {
   eventId: 'X-Event-Id',
   userId: 'X-User-Id',
   replicaId: 'X-Replica-Id',
+  /** When the replica sent it, to the millisecond (MailDev's own time is the Date header's, to the second). */
+  sentAt: 'X-Sent-At',
 } as const;

@@ -14,6 +14,7 @@ import {
   createUsers,
   settle,
   type LiveSystem,
+  story,
 } from '../../../workshop/src/grading';
 
 const USERS = 50;
@@ -66,7 +67,7 @@ test(`${USERS} users: exactly ${USERS} emails and ${USERS} pushes, one each, sha
       seen.total,
       USERS,
       `${name} for ${USERS} users`,
-      `Per replica: ${perReplica}. ` +
+      `Per replica: ${perReplica}.${story(seen, users, name)}\n` +
         (seen.total > USERS
           ? 'More than one replica handled some events: is every replica of the service in the same queue group?'
           : 'Some events reached no replica of this service: does it share its queue group with the other service?'),

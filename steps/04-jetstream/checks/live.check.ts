@@ -14,6 +14,7 @@ import {
   withEnv,
   describeReplicas,
   type LiveSystem,
+  story,
 } from '../../../workshop/src/grading';
 
 const USERS = 200;
@@ -43,7 +44,7 @@ test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes withou
   check(
     lost.length === 0,
     `${lost.length} of ${USERS} users got no welcome email after mail-1 was killed (after ${createdAtKill} users were created). ` +
-      `Emails per replica: ${describeReplicas(mail.perReplica)}.\n` +
+      `Emails per replica: ${describeReplicas(mail.perReplica)}.${story(mail, users, 'emails')}\n` +
       'Core NATS hands each event to a subscriber at most once: what a dead replica had taken is gone. ' +
       'Consume user.created from a JetStream durable consumer shared by the mail replicas, and ack each event only once its email is sent, ' +
       'so that JetStream redelivers what a dead replica never acked.',

@@ -24,6 +24,7 @@ import {
   settle,
   type UserCreatedEvent,
   type LiveSystem,
+  story,
 } from '../../../workshop/src/grading';
 
 const USERS = 200;
@@ -77,11 +78,11 @@ test(`${USERS} users, mail-1 and push-1 crash after an event is sent and marked 
     'so a redelivered event is acked without a second email or push.';
   check(
     exactlyOnce(mail, users),
-    `${onceEach(mail, users, 'emails')} (per replica: ${describeReplicas(mail.perReplica)}).\n${advice}`,
+    `${onceEach(mail, users, 'emails')} (per replica: ${describeReplicas(mail.perReplica)}).${story(mail, users, 'emails')}\n${advice}`,
   );
   check(
     exactlyOnce(push, users),
-    `${onceEach(push, users, 'pushes')} (per replica: ${describeReplicas(push.perReplica)}).\n${advice}`,
+    `${onceEach(push, users, 'pushes')} (per replica: ${describeReplicas(push.perReplica)}).${story(push, users, 'pushes')}\n${advice}`,
   );
 });
 

@@ -19,6 +19,7 @@ import {
   createUsers,
   settle,
   type LiveSystem,
+  story,
 } from '../../../workshop/src/grading';
 
 const USERS = 200;
@@ -73,7 +74,7 @@ test(`${USERS} users, mail-1 and push-1 crash after an event is sent and marked 
   ] as const) {
     check(
       exactlyOnce(t, users),
-      `${onceEach(t, users, what)} (per replica: ${describeReplicas(t.perReplica)}).\n${advice}`,
+      `${onceEach(t, users, what)} (per replica: ${describeReplicas(t.perReplica)}).${story(t, users, what)}\n${advice}`,
     );
   }
 });

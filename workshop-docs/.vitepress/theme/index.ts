@@ -1,5 +1,6 @@
 import type { Theme } from 'vitepress';
 import DefaultTheme from 'vitepress/theme';
+import DeliveryBoard from './DeliveryBoard.vue';
 import DeliveryDiagram from './DeliveryDiagram.vue';
 import FlowDiagram from './FlowDiagram.vue';
 import MeasureChart from './MeasureChart.vue';
@@ -10,6 +11,7 @@ import './style.css';
 export default {
   extends: DefaultTheme,
   enhanceApp({ app }) {
+    app.component('DeliveryBoard', DeliveryBoard);
     app.component('DeliveryDiagram', DeliveryDiagram);
     app.component('FlowDiagram', FlowDiagram);
     app.component('MeasureChart', MeasureChart);

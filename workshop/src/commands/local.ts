@@ -4,7 +4,9 @@ import { planToTopology, readPlan } from '../plan';
 import { BROKER_KINDS, isBrokerKind } from '../runtime/brokers';
 import { LocalRuntime } from '../runtime/local-runtime';
 import { ManagedProcess } from '../runtime/managed-process';
-import { freePort } from '../runtime/ports';
+import { startLocalBoard } from '../board/local-board';
+import { linePrinter } from '../runtime/log-prefix';
+import { localPorts } from '../runtime/preferred-ports';
 import { MissingToolError, packageFile } from '../runtime/tools';
 import type { BackingEndpoints } from '../runtime/backing';
 import { consumerCount, topology, type Topology, type Transport } from '../runtime/topology';
@@ -23,6 +25,8 @@ export interface LocalOptions {
   plan: boolean;
   /** Serve the guide too (default). */
   docs: boolean;
+  /** Do not show the replicas' lines (they stay in the log files). */
+  quiet?: boolean;
 }
 
 async function chooseTopology(options: LocalOptions): Promise<{ topology: Topology; what: string }> {
@@ -43,9 +47,12 @@ async function chooseTopology(options: LocalOptions): Promise<{ topology: Topolo
   };
 }
 
-/** The guide's dev server, on a free loopback port. */
-async function startDocs(logDir: string): Promise<{ url: string; process: ManagedProcess }> {
-  const port = await freePort();
+/** The guide's dev server on `port`, its delivery board pointed at `boardUrl`. */
+async function startDocs(
+  logDir: string,
+  port: number,
+  boardUrl: string,
+): Promise<{ url: string; process: ManagedProcess }> {
   const docs = new ManagedProcess({
     name: 'guide',
     command: process.execPath,
@@ -60,6 +67,7 @@ async function startDocs(logDir: string): Promise<{ url: string; process: Manage
       '--strictPort',
     ],
     cwd: REPO,
+    env: { VITE_WORKSHOP_BOARD_URL: boardUrl },
     logFile: join(logDir, 'guide.log'),
   });
   await docs.waitForLine(/Local:|ready in/i, 60_000);
@@ -75,34 +83,44 @@ export async function localCommand(options: LocalOptions): Promise<number> {
   showProgress();
   const { topology: chosen, what } = await chooseTopology(options);
   console.log(bold(`Starting ${what}...`));
+  const ports = await localPorts();
+  const onLine = options.quiet ? undefined : linePrinter();
   // Consumers are waited for however they consume (subscription, durable, stream group).
   const ready = (endpoints: BackingEndpoints) => waitForConsumers(endpoints, consumerCount(chosen));
-  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen, ready }).catch((error: Error) => {
-    if (error instanceof MissingToolError) throw error;
-    // A broker the code and the chosen run disagree on is one line that says what to change.
-    const run = { plan: options.plan, transport: options.transport, infraDir: join(REPO, 'infra') };
-    const mismatch = stackMismatch(error.message, run);
-    throw new Error(mismatch ?? error.message);
-  });
+  const runtime = await LocalRuntime.start({ root: REPO, topology: chosen, ready, ports, onLine }).catch(
+    (error: Error) => {
+      if (error instanceof MissingToolError) throw error;
+      // A broker the code and the chosen run disagree on is one line that says what to change.
+      const run = { plan: options.plan, transport: options.transport, infraDir: join(REPO, 'infra') };
+      const mismatch = stackMismatch(error.message, run);
+      throw new Error(mismatch ?? error.message);
+    },
+  );
+  const board = await startLocalBoard(runtime, ports.board);
   const docs = options.docs
-    ? await timed('starting the guide', 'guide ready', startDocs(runtime.logDir)).catch((error: Error) => {
-        console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);
-        return undefined;
-      })
+    ? await timed('starting the guide', 'guide ready', startDocs(runtime.logDir, ports.guide, board.url)).catch(
+        (error: Error) => {
+          console.log(`(the guide did not start: ${error.message.split('\n')[0]}; try npm run docs:dev)`);
+          return undefined;
+        },
+      )
     : undefined;
   showProgress(false);
   const { gatewayUrl, mailDevUrl, pushSinkUrl } = runtime.endpoints;
   // For `workshop measure`, in another terminal.
   await mkdir(dirname(ENDPOINTS_FILE), { recursive: true });
-  await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl }, null, 2));
+  const boardUrl = board.url;
+  await writeFile(ENDPOINTS_FILE, JSON.stringify({ gatewayUrl, mailDevUrl, pushSinkUrl, boardUrl }, null, 2));
   console.log(`
 ${green('Ready.')}
   Guide           ${docs?.url ?? '(not started: npm run docs:dev)'}
   Gateway         ${gatewayUrl}   try: curl -X POST ${gatewayUrl}/users -H 'content-type: application/json' -d '{"email":"ada@example.com","name":"Ada"}'
   MailDev inbox   ${mailDevUrl}
   Push sink       ${pushSinkUrl}/notifications
+  Delivery board  ${docs ? `${docs.url}board` : `${boardUrl}/events (npm run docs:dev, then Connect on its /board page)`}
   Logs            ${runtime.logDir}
 Count deliveries per user (in another terminal): npm run workshop -- measure
+Chaos (in another terminal): npm run workshop -- kill mail-1 | restart mail-1 | burst 200
 Press Ctrl-C to stop.`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
@@ -111,6 +129,7 @@ Press Ctrl-C to stop.`);
   console.log('\nStopping...');
   await rm(ENDPOINTS_FILE, { force: true });
   await docs?.process.stop();
+  await board.stop();
   await runtime.stop();
   return 0;
 }

@@ -6,7 +6,9 @@
 import type { User } from '../../../services/shared/src/events';
 import { startBurst, type Burst } from './chaos';
 import type { Fleet } from '../runtime/fleet';
+import { lifecycleSince } from '../runtime/lifecycle';
 import { waitFor } from '../runtime/wait';
+import { ledger } from './ledger';
 import { tally, type Delivery, type Tally } from './sinks';
 import { progress, tick } from '../cli/progress';
 
@@ -31,6 +33,20 @@ export function exactlyOnce(t: Tally, users: User[]): boolean {
 /** "200 emails for 200 users: 0 missing, 0 more than once". */
 export function onceEach(t: Tally, users: User[], what: string): string {
   return `${t.total} ${what} for ${users.length} users: ${withoutDelivery(users, t).length} missing, ${deliveredTwice(users, t).length} more than once`;
+}
+
+/** How far back a replica's death is told beside a missing delivery: the check's own run. */
+const STORY_WINDOW_MS = 60_000;
+
+/**
+ * For a failure message: "" when every user got exactly one; else, on lines
+ * of their own, indented, the story of up to 5 affected users (ledger.ts).
+ */
+export function story(t: Tally, users: User[], what: string): string {
+  const times = t.deliveries.map((d) => (d.at ? Date.parse(d.at) : Date.now()));
+  const since = Math.min(Date.now(), ...times) - STORY_WINDOW_MS;
+  const lines = ledger(t.deliveries, users, what, lifecycleSince(since));
+  return lines.map((line) => `\n  ${line}`).join('');
 }
 
 /** Starts a burst of `count` users and SIGKILLs `victim` once it has delivered `after` times, mid-burst. */

@@ -26,7 +26,12 @@ export interface Burst {
 export function startBurst(
   gatewayUrl: string,
   count: number,
-  { perSecond = 100, concurrency = 10, prefix = 'burst' } = {},
+  {
+    perSecond = 100,
+    concurrency = 10,
+    prefix = 'burst',
+    onUser,
+  }: { perSecond?: number; concurrency?: number; prefix?: string; onUser?: (user: User) => void } = {},
 ): Burst {
   const users: User[] = new Array(count);
   let created = 0;
@@ -40,6 +45,7 @@ export function startBurst(
       users[i] = await createUser(gatewayUrl, `${prefix}-${i + 1}@example.com`, `${prefix} ${i + 1}`);
       created++;
       tick('burst', () => `${created}/${count} users created`);
+      onUser?.(users[i]);
     }
   };
   const done = Promise.all(Array.from({ length: Math.min(concurrency, count) }, worker)).then(

@@ -18,11 +18,13 @@ export {
   killMidBurst,
   onceEach,
   restartCrashed,
+  story,
   withoutDelivery,
 } from './bursts';
 export { startBurst, type Burst, type ConsumerState } from './chaos';
 export { gradingTarget, gradingTree, type Target } from './context';
 export { check, checkEqual, GradeError } from './expect';
+export { clockTime, ledger, LEDGER_USERS } from './ledger';
 export { startSystem, type LiveBacking, type LiveSystem, type StartOptions } from './live';
 export {
   byRole,

@@ -9,6 +9,10 @@ export interface Delivery {
   replicaId: string;
   /** The email's recipient, or the push's user id. */
   to: string;
+  /** When the sink received it (ISO-8601), if the sink says. */
+  at?: string;
+  /** The sink's own id for it (MailDev's email id), if it has one. */
+  id?: string;
 }
 
 async function getJson<T>(url: string): Promise<T> {
@@ -25,6 +29,7 @@ async function remove(url: string): Promise<void> {
 interface MailDevEmail {
   id: string;
   to: { address: string }[];
+  time?: string;
   headers: Record<string, string | undefined>;
 }
 
@@ -60,6 +65,8 @@ export class MailDevClient {
       userId: email.headers['x-user-id'] ?? '',
       replicaId: email.headers['x-replica-id'] ?? '',
       to: email.to.map((t) => t.address).join(','),
+      at: email.headers['x-sent-at'] ?? email.time,
+      id: email.id,
     }));
   }
 
@@ -72,6 +79,7 @@ interface SinkNotification {
   eventId: string;
   userId: string;
   replicaId: string;
+  receivedAt?: string;
 }
 
 export class PushSinkClient {
@@ -83,7 +91,13 @@ export class PushSinkClient {
 
   async deliveries(): Promise<Delivery[]> {
     const list = await getJson<SinkNotification[]>(`${this.baseUrl}/notifications`);
-    return list.map((n) => ({ eventId: n.eventId, userId: n.userId, replicaId: n.replicaId, to: n.userId }));
+    return list.map((n) => ({
+      eventId: n.eventId,
+      userId: n.userId,
+      replicaId: n.replicaId,
+      to: n.userId,
+      at: n.receivedAt,
+    }));
   }
 
   clear(): Promise<void> {
@@ -93,6 +107,8 @@ export class PushSinkClient {
 
 export interface Tally {
   total: number;
+  /** The deliveries counted (for the ledger of a failed check). */
+  deliveries: Delivery[];
   /** Deliveries per user id. */
   perUser: Map<string, number>;
   /** Deliveries per replica id. */
@@ -106,7 +122,7 @@ export function tally(deliveries: Delivery[]): Tally {
     perUser.set(d.userId, (perUser.get(d.userId) ?? 0) + 1);
     perReplica.set(d.replicaId, (perReplica.get(d.replicaId) ?? 0) + 1);
   }
-  return { total: deliveries.length, perUser, perReplica };
+  return { total: deliveries.length, deliveries, perUser, perReplica };
 }
 
 /** "mail-1: 25, mail-2: 25", sorted by replica id: for messages a learner reads. */

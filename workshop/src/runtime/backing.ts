@@ -28,6 +28,8 @@ export interface BackingOptions {
   /** A MailDev already running (lent by verify): emptied and used instead of starting one. */
   mailDev?: MailDevEndpoints;
   logDir: string;
+  /** Fixed ports for MailDev's web UI and the push sink (default: free ones). */
+  ports?: { mailDev?: number; pushSink?: number };
 }
 
 export class Backing implements LiveBacking {
@@ -77,7 +79,7 @@ export class Backing implements LiveBacking {
     };
 
     try {
-      const sinkPort = await freePort();
+      const sinkPort = options.ports?.pushSink ?? (await freePort());
       const endpoints: BackingEndpoints = {
         ...(options.mailDev ?? { smtpUrl: '', mailDevUrl: '' }),
         pushSinkUrl: `http://127.0.0.1:${sinkPort}`,
@@ -97,7 +99,7 @@ export class Backing implements LiveBacking {
           new MailDevClient(options.mailDev.mailDevUrl).clear().then(() => progress('MailDev ready (emptied)')),
         );
       } else {
-        const maildev = await spawnMailDev(log('maildev'), join(scratch, 'maildev'));
+        const maildev = await spawnMailDev(log('maildev'), join(scratch, 'maildev'), options.ports?.mailDev);
         processes.push(maildev.process);
         Object.assign(endpoints, maildev.endpoints);
         ready.push(maildev.ready.then(() => progress('MailDev ready')));

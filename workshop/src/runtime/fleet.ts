@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import { USER_CREATE, USER_CREATED } from '../../../services/shared/src/events';
 import type { BackingEndpoints } from './backing';
+import { watchReplica } from './lifecycle';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { BROKER_KINDS, BROKERS, type BrokerKind } from './brokers';
@@ -19,6 +20,13 @@ export interface Replica {
   process?: ManagedProcess;
 }
 
+export interface FleetOptions {
+  /** The gateway's port (default: a free one). */
+  gatewayPort?: number;
+  /** Called with each line a replica prints. */
+  onLine?: (replica: string, line: string) => void;
+}
+
 export class Fleet {
   private readonly replicas = new Map<string, Replica>();
 
@@ -28,6 +36,7 @@ export class Fleet {
     private readonly buildDir: string,
     private readonly logDir: string,
     readonly gatewayUrl: string,
+    private readonly onLine?: FleetOptions['onLine'],
   ) {}
 
   static async start(
@@ -35,9 +44,11 @@ export class Fleet {
     endpoints: BackingEndpoints,
     buildDir: string,
     logDir: string,
+    options: FleetOptions = {},
   ): Promise<Fleet> {
-    const gatewayPort = await freePort();
-    const fleet = new Fleet(topology, endpoints, buildDir, logDir, `http://127.0.0.1:${gatewayPort}`);
+    const gatewayPort = options.gatewayPort ?? (await freePort());
+    const url = `http://127.0.0.1:${gatewayPort}`;
+    const fleet = new Fleet(topology, endpoints, buildDir, logDir, url, options.onLine);
     for (const service of SERVICE_NAMES) {
       for (const { id, env } of topology.replicas[service]) {
         const local = toLoopback(env, topology.aliases, endpoints, gatewayPort);
@@ -70,7 +81,9 @@ export class Fleet {
       args: ['--enable-source-maps', join(this.buildDir, replica.service, 'src', 'main.js')],
       env: replica.env,
       logFile: join(this.logDir, `${id}.log`),
+      onLine: this.onLine && ((line) => this.onLine?.(id, line)),
     });
+    watchReplica(id, replica.process);
     await replica.process.waitForLine(/ready:/, 30_000);
     progress(`${id} started`);
     if (waitForBroker) await this.waitForSubscriptions();

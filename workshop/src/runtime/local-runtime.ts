@@ -7,7 +7,7 @@ import { mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { Backing, type BackingEndpoints } from './backing';
 import { buildServices, pruneOldest } from './build';
-import { Fleet } from './fleet';
+import { Fleet, type FleetOptions } from './fleet';
 import { LatencyProxy } from './latency-proxy';
 import type { MailDevEndpoints } from './maildev';
 import type { Topology } from './topology';
@@ -31,6 +31,9 @@ export interface LocalRuntimeOptions {
   mailDev?: MailDevEndpoints;
   /** More to wait for once the replicas are up (e.g. consumers that pull hold no subscription to count). */
   ready?: (endpoints: BackingEndpoints) => Promise<unknown>;
+  /** Fixed ports (default: free ones), and a listener for the replicas' lines. */
+  ports?: { gateway?: number; mailDev?: number; pushSink?: number };
+  onLine?: FleetOptions['onLine'];
 }
 
 /**
@@ -73,6 +76,8 @@ export class LocalRuntime {
     slowSmtpMs,
     mailDev,
     ready,
+    ports,
+    onLine,
   }: LocalRuntimeOptions): Promise<LocalRuntime> {
     logDir ??= await newLogDir(root);
     await mkdir(logDir, { recursive: true });
@@ -81,12 +86,15 @@ export class LocalRuntime {
         throw new SystemStartError('build', error.message);
       },
     );
-    const backing = await Backing.start({ brokers: topology.brokers, buildDir, logDir, mailDev });
+    const backing = await Backing.start({ brokers: topology.brokers, buildDir, logDir, mailDev, ports });
     let slowSmtp: LatencyProxy | undefined;
     try {
       slowSmtp = slowSmtpMs ? await LatencyProxy.start(backing.endpoints.smtpUrl, slowSmtpMs) : undefined;
       const endpoints = slowSmtp ? { ...backing.endpoints, smtpUrl: slowSmtp.url() } : backing.endpoints;
-      const fleet = await Fleet.start(topology, endpoints, buildDir, logDir).catch((error: Error) => {
+      const fleet = await Fleet.start(topology, endpoints, buildDir, logDir, {
+        gatewayPort: ports?.gateway,
+        onLine,
+      }).catch((error: Error) => {
         throw new SystemStartError('replicas', error.message);
       });
       await ready?.(endpoints).catch(async (error: Error) => {

@@ -17,12 +17,18 @@ export interface MailDevEndpoints {
 /** MailDev's CLI script (its package exports no path to it). */
 const maildevBin = () => packageFile('maildev', 'dist', 'bin', 'maildev.js');
 
-/** Starts MailDev, storing mail under `mailDir`; `ready` resolves once it answers. */
+/**
+ * Starts MailDev, storing mail under `mailDir`; `ready` resolves once it
+ * answers. Its web UI on `webPort` when given (`workshop local`'s known port),
+ * else on a free one.
+ */
 export async function spawnMailDev(
   logFile: string,
   mailDir: string,
+  webPort?: number,
 ): Promise<{ process: ManagedProcess; endpoints: MailDevEndpoints; ready: Promise<unknown> }> {
-  const [smtpPort, webPort] = await Promise.all([freePort(), freePort()]);
+  const [smtpPort, freeWebPort] = await Promise.all([freePort(), webPort ?? freePort()]);
+  webPort = freeWebPort;
   const endpoints = { smtpUrl: `smtp://127.0.0.1:${smtpPort}`, mailDevUrl: `http://127.0.0.1:${webPort}` };
   const maildev = new ManagedProcess({
     name: 'maildev',

@@ -23,6 +23,8 @@ export interface ProcessSpec {
   env?: Record<string, string>;
   cwd?: string;
   logFile: string;
+  /** Called with each line the process prints (the local runtime shows the replicas' lines). */
+  onLine?: (line: string) => void;
 }
 
 export class ManagedProcess {
@@ -126,6 +128,7 @@ export class ManagedProcess {
     this.lines.push(line);
     if (this.lines.length > KEEP_LINES) this.lines.shift();
     this.log.write(`${line}\n`);
+    this.spec.onLine?.(line);
   }
 
   private async closeLog(): Promise<void> {

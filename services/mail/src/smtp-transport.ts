@@ -8,6 +8,9 @@ import { portOf, requireUrl } from '../../shared/src/env.js';
  */
 export const SMTP_MAX_CONNECTIONS = 5;
 
+/** How long a send may wait on the SMTP server, per phase. */
+export const SMTP_TIMEOUTS_MS = { connect: 10_000, greeting: 15_000, socket: 30_000 };
+
 /** The SMTP server at SMTP_URL, through a pool of reused connections. */
 export function createSmtpTransport(): Transporter {
   const smtp = requireUrl('SMTP_URL', ['smtp:']);
@@ -19,5 +22,12 @@ export function createSmtpTransport(): Transporter {
     // MailDev speaks plain SMTP: no TLS to negotiate on a local network.
     secure: false,
     ignoreTLS: true,
+    // nodemailer waits up to 2 min to connect and 10 min on a silent socket by
+    // default: a stuck SMTP server would hold the event for that long. Fail
+    // sooner (well within the transports' handler deadline) and let the
+    // broker redeliver.
+    connectionTimeout: SMTP_TIMEOUTS_MS.connect,
+    greetingTimeout: SMTP_TIMEOUTS_MS.greeting,
+    socketTimeout: SMTP_TIMEOUTS_MS.socket,
   });
 }

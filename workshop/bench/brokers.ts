@@ -5,6 +5,7 @@
  * command to its append-only file before answering (appendfsync always).
  */
 import { join } from 'node:path';
+import { BROKERS } from '../src/runtime/brokers';
 import { ManagedProcess, type ProcessSpec } from '../src/runtime/managed-process';
 import { freePort } from '../src/runtime/ports';
 import { requireTool } from '../src/runtime/tools';
@@ -24,40 +25,19 @@ export class Broker {
   }
 
   static async start(kind: Transport, dataDir: string, logDir: string): Promise<Broker> {
-    const port = await freePort();
-    const logFile = join(logDir, `${kind}.log`);
-    let broker: Broker;
-    if (kind === 'nats') {
-      const monitor = await freePort();
-      const args = [
-        '-a',
-        '127.0.0.1',
-        '-p',
-        String(port),
-        '-m',
-        String(monitor),
-        '-js',
-        '-sd',
-        join(dataDir, 'jetstream'),
-      ];
-      broker = new Broker(
-        kind,
-        { name: 'nats', command: requireTool('nats-server'), args, logFile },
-        /Server is ready/,
-        `nats://127.0.0.1:${port}`,
-        `http://127.0.0.1:${monitor}`,
-      );
-    } else {
-      const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dataDir];
-      args.push('--appendonly', 'yes', '--appendfsync', 'always');
-      broker = new Broker(
-        kind,
-        { name: 'redis', command: requireTool('redis-server'), args, logFile },
-        /Ready to accept connections/,
-        `redis://127.0.0.1:${port}`,
-        undefined,
-      );
-    }
+    const spec = BROKERS[kind];
+    const ports = await Promise.all(Array.from({ length: spec.ports }, () => freePort()));
+    const endpoints = spec.endpoints(ports);
+    // The registry's server, plus for Redis an append-only file in dataDir (later options win).
+    const durable = kind === 'redis' ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : [];
+    const args = [...spec.args(ports, dataDir), ...durable];
+    const broker = new Broker(
+      kind,
+      { name: kind, command: requireTool(spec.server), args, logFile: join(logDir, `${kind}.log`) },
+      spec.readyLine,
+      spec.url(endpoints)!,
+      endpoints.natsMonitorUrl,
+    );
     await broker.process.waitForLine(broker.ready);
     return broker;
   }

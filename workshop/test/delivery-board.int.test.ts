@@ -101,7 +101,11 @@ async function startGuide(): Promise<{ url: string; process: ManagedProcess }> {
     cwd: REPO,
     logFile: join(logDir, 'guide.log'),
   });
-  await process_.waitForLine(/Local:|ready in/i, 60_000);
+  // A guide that never says it is ready is stopped, or its server keeps jest from exiting.
+  await process_.waitForLine(/Local:|ready in/i, 60_000).catch(async (error: unknown) => {
+    await process_.stop();
+    throw error;
+  });
   return { url: `http://127.0.0.1:${port}`, process: process_ };
 }
 

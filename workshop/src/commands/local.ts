@@ -70,7 +70,11 @@ async function startDocs(
     env: { VITE_WORKSHOP_BOARD_URL: boardUrl },
     logFile: join(logDir, 'guide.log'),
   });
-  await docs.waitForLine(/Local:|ready in/i, 60_000);
+  // A guide that never says it is ready is stopped: the system runs on without it.
+  await docs.waitForLine(/Local:|ready in/i, 60_000).catch(async (error: unknown) => {
+    await docs.stop();
+    throw error;
+  });
   return { url: `http://127.0.0.1:${port}/`, process: docs };
 }
 

@@ -7,6 +7,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { stripVTControlCharacters } from 'node:util';
 import { GiveUp, waitFor } from './wait';
 
 const KEEP_LINES = 300;
@@ -79,11 +80,15 @@ export class ManagedProcess {
     return [...this.lines];
   }
 
-  /** Waits until the process prints a line matching `pattern`; fails early if it exits. */
+  /**
+   * Waits until the process prints a line matching `pattern` (matched, and
+   * returned, without colour codes: a tool colours its output when CI or
+   * FORCE_COLOR is set, even into a pipe); fails early if it exits.
+   */
   async waitForLine(pattern: RegExp, timeoutMs = 20_000): Promise<string> {
     return waitFor(
       () => {
-        const line = this.lines.find((l) => pattern.test(l));
+        const line = this.lines.map((l) => stripVTControlCharacters(l)).find((l) => pattern.test(l));
         if (line) return line;
         if (!this.running) {
           throw new GiveUp(`${this.spec.name} exited (${this.describeExit()}); its last output:\n${this.tail(15)}`);

@@ -13,21 +13,12 @@ import { dirname, join } from 'node:path';
 import { readPlan, type ReadPlanOptions } from '../plan';
 import type { Plan } from '../plan';
 import { REPO } from '../steps/manifest';
-import { listFiles } from '../steps/tree';
-
-async function hashDir(hash: ReturnType<typeof createHash>, dir: string): Promise<void> {
-  for (const file of await listFiles(dir))
-    hash
-      .update(file)
-      .update('\0')
-      .update(await readFile(join(dir, file)))
-      .update('\0');
-}
+import { hashFiles } from '../steps/tree';
 
 async function cacheKey(infraDir: string, options: ReadPlanOptions): Promise<string> {
   const hash = createHash('sha256');
-  await hashDir(hash, infraDir);
-  await hashDir(hash, join(REPO, 'workshop', 'src', 'plan'));
+  await hashFiles(hash, infraDir);
+  await hashFiles(hash, join(REPO, 'workshop', 'src', 'plan'));
   hash.update(await readFile(join(REPO, 'package-lock.json')).catch(() => ''));
   hash.update(JSON.stringify({ stack: options.stack, config: options.config }));
   return hash.digest('hex');

@@ -22,7 +22,7 @@ import {
   startOverlays,
   type Step,
 } from './manifest';
-import { exists, listFiles, makeTree } from './tree';
+import { exists, hashFiles, listFiles, makeTree } from './tree';
 import { applyVariant, loadVariants, type Variant } from './variants';
 
 export interface Proof {
@@ -91,14 +91,7 @@ const TYPED_PROJECTS = ['services', 'infra', 'measure'];
 
 /** A hash of a project's files and the base config it extends: trees with the same project share its type check. */
 async function projectKey(tree: string, project: string): Promise<string> {
-  const hash = createHash('sha256').update(project);
-  const dir = join(tree, project);
-  for (const file of await listFiles(dir))
-    hash
-      .update(file)
-      .update('\0')
-      .update(await readFile(join(dir, file)))
-      .update('\0');
+  const hash = await hashFiles(createHash('sha256').update(project), join(tree, project));
   hash.update(await readFile(join(tree, 'tsconfig.base.json')).catch(() => ''));
   return hash.digest('hex');
 }

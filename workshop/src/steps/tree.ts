@@ -3,7 +3,8 @@
  * code (services/, infra/) inside <repo>/.workshop/trees/, so that Node finds
  * the repository's node_modules by walking up, with step files laid over it.
  */
-import { cp, mkdir, readdir, rm, stat } from 'node:fs/promises';
+import type { Hash } from 'node:crypto';
+import { cp, mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 
 /** The folders of the repository that a step can change. */
@@ -32,6 +33,17 @@ export async function listFiles(dir: string): Promise<string[]> {
   }
   await walk(dir);
   return out.sort();
+}
+
+/** Feeds every file below `dir` (its path and its bytes) to `hash`: two folders with the same files hash alike. */
+export async function hashFiles(hash: Hash, dir: string): Promise<Hash> {
+  for (const file of await listFiles(dir))
+    hash
+      .update(file)
+      .update('\0')
+      .update(await readFile(join(dir, file)))
+      .update('\0');
+  return hash;
 }
 
 export async function exists(path: string): Promise<boolean> {

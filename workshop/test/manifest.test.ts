@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import {
@@ -51,7 +52,7 @@ describe('the step manifest', () => {
   });
 });
 
-test('the baseline holds every file a step changes, as the working tree of a fresh clone has it', async () => {
+test('the baseline holds every file a step changes that a fresh clone has, as its working tree has it', async () => {
   const touched = new Set<string>();
   for (const step of loadSteps()) {
     for (const dir of [join(REPO, 'steps', step.slug, 'starter'), join(REPO, 'solutions', step.slug)]) {
@@ -59,7 +60,12 @@ test('the baseline holds every file a step changes, as the working tree of a fre
     }
   }
   const baseline = await listFiles(baselineDir());
-  expect(baseline).toEqual([...touched].sort());
+  for (const file of baseline) expect([file, touched.has(file)]).toEqual([file, true]);
+  // A file no baseline copy has is one a step lays down: its first step gives a starter for it.
+  for (const file of [...touched].filter((f) => !baseline.includes(f))) {
+    const first = loadSteps().find((s) => s.files.includes(file));
+    expect([file, first && existsSync(join(REPO, 'steps', first.slug, 'starter', file))]).toEqual([file, true]);
+  }
   // In CI (a fresh clone) the working tree is the start of step 1; a learner's tree may differ.
   if (process.env.CI) {
     for (const file of baseline) {
@@ -68,6 +74,9 @@ test('the baseline holds every file a step changes, as the working tree of a fre
         await readFile(join(REPO, file), 'utf8'),
       ]);
     }
+    // ... and it has none of the files that a later step lays down.
+    for (const file of [...touched].filter((f) => !baseline.includes(f)))
+      expect([file, existsSync(join(REPO, file))]).toEqual([file, false]);
   }
 });
 

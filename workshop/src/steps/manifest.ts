@@ -21,6 +21,8 @@ export interface Step {
   /** Ordered hints, each a question. */
   hints: string[];
   checks: CheckKind[];
+  /** The least number of code lines the learner writes in this step (verify checks it). */
+  learnerWrites?: number;
   bonus?: boolean;
   /**
    * The step whose end state this one starts from (default: the step

@@ -22,6 +22,7 @@ import {
   startOverlays,
   type Step,
 } from './manifest';
+import { driftProblems, learnerLines, todoLeaks } from './copies';
 import { exists, hashFiles, listFiles, makeTree } from './tree';
 import { applyVariant, loadVariants, type Variant } from './variants';
 
@@ -73,6 +74,13 @@ export async function checkManifest(step: Step): Promise<string[]> {
         `checks/${file} is not in the manifest's "checks" of this step, so it never runs: add "${kind}" or remove the file`,
       );
   }
+  // The copies of each file follow the step before; TODOs say what, not the code; the learner writes the lesson.
+  problems.push(...driftProblems(step), ...todoLeaks(step));
+  const writes = learnerLines(step).reduce((n, f) => n + f.lines, 0);
+  if (step.learnerWrites !== undefined && writes < step.learnerWrites)
+    problems.push(
+      `the learner writes ${writes} code lines between the start and the end, fewer than the ${step.learnerWrites} its manifest entry promises (npm run steps -- lines)`,
+    );
   // The start of step 1 is the baseline with step 1's starter on it: a fresh clone.
   if (step.id === 1) {
     for (const file of starter) {

@@ -4,10 +4,22 @@
  * wiring rules every step's system must keep.
  */
 import { join } from 'node:path';
-import { planToTopology, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
+import {
+  planToTopology,
+  replicasOf,
+  resolveHost,
+  unresolvedHosts,
+  describe,
+  PlanError,
+  servedBy,
+  SPOKEN,
+  whyUnreachable,
+  wrongAddresses,
+} from '../plan';
 import type { Plan, PlanContainer } from '../plan';
 import { BROKER_KINDS } from '../runtime/brokers';
-import type { ServiceName, Topology } from '../runtime/topology';
+import { addressMismatch } from '../runtime/addresses';
+import type { BackingKind, ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
 import { readPlanCached } from './plan-cache';
 import { check, GradeError } from './expect';
@@ -68,9 +80,9 @@ export function checkReplicas(plan: Plan, service: ServiceName, expected: number
   );
 }
 
-/** Every service's env names hosts it can reach: aliases on its network. */
+/** Every service's env names hosts it can reach (aliases on its network), on the scheme and port they listen on. */
 export function checkHostsResolve(plan: Plan): void {
-  const problems = unresolvedHosts(plan);
+  const problems = [...unresolvedHosts(plan), ...wrongAddresses(plan)];
   check(problems.length === 0, () => problems.map((p) => p.message).join('\n'));
 }
 
@@ -93,15 +105,62 @@ export function checkPublishing(plan: Plan): void {
   }
 }
 
-/** The variable `name` of each replica of `service` names a host that is a `role` container. */
-export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: string, why: string): void {
+/**
+ * The variable `name` of each replica of `service` is the whole address of a
+ * `role` container as that replica reaches it: the scheme the service speaks
+ * to it, a host name it answers to on a network they share, and the port it
+ * listens on for that scheme.
+ */
+export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: BackingKind, why: string): void {
   for (const c of replicasOf(plan, service)) {
+    const who = describe(c);
     const value = c.env[name];
-    check(value, `${describe(c)} has no ${name} in its env: ${why}`);
-    const targets = resolveHost(plan, c, new URL(value).hostname);
+    check(value, `${who} has no ${name} in its env: ${why}`);
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    check(url?.hostname, `${who}'s ${name}=${value} is not a URL with a host name. ${why}`);
+    const host = url.hostname;
     check(
-      targets.some((t) => t.role === role),
-      `${describe(c)}'s ${name}=${value} should name the ${role} container by its network alias. ${why}`,
+      !LOOPBACK_HOSTS.has(host),
+      `${who}'s ${name}=${value} points at ${host}, which inside a container is the container itself: name the ${role} container by its network alias. ${why}`,
     );
+    const reached = resolveHost(plan, c, host);
+    const targets = reached.filter((t) => t.role === role);
+    if (!targets.length) {
+      const declared = byRole(plan, role);
+      check(
+        declared.length,
+        `The program declares no ${role} container, which ${who}'s ${name}=${value} should reach. ${why}`,
+      );
+      const reasons = reached.length
+        ? reached.map((t) => `"${host}" is the ${t.role ?? 'unknown'} container ${describe(t)}, not the ${role} one`)
+        : whyUnreachable(plan, c, host);
+      check(
+        false,
+        `${who}'s ${name}=${value} should name the ${role} container by a host name it answers to on ${who}'s network` +
+          (reasons.length ? `: ${reasons.join('; ')}` : ` ("${host}" is none of them)`) +
+          `. ${why}`,
+      );
+    }
+    const spoken = SPOKEN[role];
+    check(
+      url.protocol === spoken,
+      `${who}'s ${name}=${value} starts with ${url.protocol}//: the ${service} service speaks ${spoken.replace(':', '')} to the ${role} container (${spoken}//). ${why}`,
+    );
+    for (const target of targets) {
+      const mismatch = addressMismatch(
+        name,
+        value,
+        `the ${role} container ${describe(target)}`,
+        servedBy(target) ?? {},
+      );
+      check(!mismatch, `${who}'s ${mismatch}. ${why}`);
+    }
   }
 }
+
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

@@ -52,6 +52,7 @@ test("every address a service names is a container's alias on its network, with 
 test('the gateway, MailDev and the push sink are published on 127.0.0.1, the broker is not published', async () => {
   const p = await plan();
   for (const role of ['gateway', 'maildev', 'push-sink']) {
+    check(byRole(p, role).length, `The program declares no ${role} container, which you open from this machine.`);
     for (const c of byRole(p, role)) {
       check(
         c.ports.some((port) => port.external !== undefined),

@@ -86,8 +86,16 @@ export function checkHostsResolve(plan: Plan): void {
   check(problems.length === 0, () => problems.map((p) => p.message).join('\n'));
 }
 
-/** Published ports are bound to 127.0.0.1, and no broker is published at all. */
+/** No broker is published at all, and published ports are bound to 127.0.0.1. */
 export function checkPublishing(plan: Plan): void {
+  // The brokers first: a published broker is wrong on any address.
+  for (const broker of BROKER_KINDS.flatMap((kind) => byRole(plan, kind))) {
+    const published = broker.ports.filter((p) => p.external !== undefined);
+    check(
+      published.length === 0,
+      `${describe(broker)} publishes port(s) ${published.map((p) => p.internal).join(', ')}: the services reach the broker on the network by its alias; nothing outside needs it.`,
+    );
+  }
   for (const c of plan.containers) {
     for (const port of c.ports.filter((p) => p.external !== undefined)) {
       check(
@@ -95,13 +103,6 @@ export function checkPublishing(plan: Plan): void {
         `${describe(c)} publishes port ${port.internal} on ${port.ip ?? 'every address (0.0.0.0)'}: bind it to 127.0.0.1 (ip: '127.0.0.1'), so only this machine reaches it.`,
       );
     }
-  }
-  for (const broker of BROKER_KINDS.flatMap((kind) => byRole(plan, kind))) {
-    const published = broker.ports.filter((p) => p.external !== undefined);
-    check(
-      published.length === 0,
-      `${describe(broker)} publishes port(s) ${published.map((p) => p.internal).join(', ')}: the services reach the broker on the network by its alias; nothing outside needs it.`,
-    );
   }
 }
 
@@ -112,7 +113,12 @@ export function checkPublishing(plan: Plan): void {
  * listens on for that scheme.
  */
 export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: BackingKind, why: string): void {
-  for (const c of replicasOf(plan, service)) {
+  const replicas = replicasOf(plan, service);
+  check(
+    replicas.length,
+    `The program declares no ${service} container, whose ${name} should reach the ${role} container.`,
+  );
+  for (const c of replicas) {
     const who = describe(c);
     const value = c.env[name];
     check(value, `${who} has no ${name} in its env: ${why}`);

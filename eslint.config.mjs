@@ -21,8 +21,15 @@ export default tseslint.config(
     },
   },
   {
-    // Starter files stop half way (a TODO): what they read is not used yet.
-    files: ['steps/*/starter/**/*.ts', 'steps/baseline/**/*.ts', 'measure/**/*.ts'],
+    // Starter files stop half way (a TODO): what they read is not used yet. The
+    // repository's own infra/index.ts and broker.ts are step 1's starters (a fresh clone).
+    files: [
+      'steps/*/starter/**/*.ts',
+      'steps/baseline/**/*.ts',
+      'measure/**/*.ts',
+      'infra/index.ts',
+      'infra/components/broker.ts',
+    ],
     rules: { '@typescript-eslint/no-unused-vars': 'off' },
   },
   {

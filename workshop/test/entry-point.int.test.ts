@@ -24,7 +24,9 @@ test('nodeargs are split as the language host splits them', () => {
 describe('infra/ through the SDK run entry', () => {
   let run: Awaited<ReturnType<typeof runProgram>>;
   beforeAll(async () => {
-    run = await runProgram(join(REPO, 'infra'));
+    // The working tree's infra/ is the start of step 1 (it declares nothing yet): run the program as step 1 leaves it.
+    const tree = await makeTree(REPO, `entry-point-step1-${process.pid}`, endOverlays(getStep(1)));
+    run = await runProgram(join(tree, 'infra')).finally(() => rm(tree, { recursive: true, force: true }));
   });
 
   test('the program runs to the end and registers the whole system', () => {

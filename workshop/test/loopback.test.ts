@@ -49,3 +49,38 @@ describe('toLoopback: a declared env pointed at this machine', () => {
     expect(toLoopback({ X: 'http://example.internal:1/' }, aliases, endpoints, 1).X).toBe('http://example.internal:1/');
   });
 });
+
+describe('toLoopback: the declared address must be what its container serves', () => {
+  const listens = {
+    redis: { 'redis:': 6379 },
+    maildev: { 'smtp:': 1025, 'http:': 1080 },
+    'push-sink': { 'http:': 8080 },
+  };
+
+  test('the right scheme and port are pointed at loopback (a URL with no port dials its scheme default)', () => {
+    const env = toLoopback(
+      { REDIS_URL: 'redis://redis', SMTP_URL: 'smtp://maildev:1025' },
+      aliases,
+      endpoints,
+      1,
+      listens,
+    );
+    expect(env).toMatchObject({ REDIS_URL: 'redis://127.0.0.1:40001', SMTP_URL: 'smtp://127.0.0.1:40004' });
+  });
+
+  test('a port the container does not listen on is refused, not rewritten', () => {
+    expect(() => toLoopback({ SMTP_URL: 'smtp://maildev:2525' }, aliases, endpoints, 1, listens)).toThrow(
+      /SMTP_URL=smtp:\/\/maildev:2525 dials port 2525, but the maildev container \("maildev"\) listens for smtp on port 1025/,
+    );
+    // No port: SMTP's default, 25, is not MailDev's.
+    expect(() => toLoopback({ SMTP_URL: 'smtp://maildev' }, aliases, endpoints, 1, listens)).toThrow(
+      /dials port 25 \(the default of smtp:\/\/\)/,
+    );
+  });
+
+  test('a scheme the container does not serve is refused', () => {
+    expect(() => toLoopback({ PUSH_SINK_URL: 'https://push-sink:8080' }, aliases, endpoints, 1, listens)).toThrow(
+      /speaks https to the push-sink container \("push-sink"\), which serves http on port 8080/,
+    );
+  });
+});

@@ -1,7 +1,8 @@
 /**
  * The workshop's system as Docker containers: one network; the broker(s);
  * MailDev and the push sink; the four NestJS services, each N replicas.
- * This file only reads the configuration and wires the components.
+ * This file only reads the configuration and wires the components
+ * (infra/components/: each says what it needs).
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -14,6 +15,10 @@ import { brokersFor, readConfig } from './config';
 
 const config = readConfig();
 const { namePrefix } = config;
+
+/** Replica id -> Docker container name, for `workshop kill mail-2` and the like on a deployed stack. */
+const containerNames = (services: NestService[]) =>
+  Object.fromEntries(services.flatMap((s) => s.containers.map((c, i) => [s.replicaIds[i], c.name])));
 
 // One network: every container reaches the others by their aliases.
 const network = new docker.Network('network', {
@@ -33,7 +38,7 @@ const brokers = brokersFor(config).map(
       namePrefix,
     }),
 );
-// REDIS_URL and/or NATS_URL, the same for every service.
+// REDIS_URL and/or NATS_URL, the same for every service: each broker's address inside the network.
 const brokerEnv: Record<string, string> = Object.fromEntries(brokers.map((b) => [b.envName, b.url]));
 
 // Where the emails and pushes land.
@@ -91,11 +96,11 @@ const push = new NestService('push', {
   namePrefix,
 });
 
+/** The stack's transport: the workshop's runtime and graders read this output. */
+export const transport = config.transport;
+
+// What you open on this machine: the published ports, not the in-network aliases.
 export const gatewayUrl = gateway.urls[0];
 export const mailDevUrl = mailDev.url;
 export const pushSinkUrl = pushSink.hostUrl;
-export const transport = config.transport;
-/** Replica id -> Docker container name, to stop, kill or restart one (`docker kill workshop-mail-2`). */
-export const containers = Object.fromEntries(
-  [gateway, user, mail, push].flatMap((s) => s.containers.map((c, i) => [s.replicaIds[i], c.name])),
-);
+export const containers = containerNames([gateway, user, mail, push]);

@@ -1,11 +1,15 @@
 /**
  * Step 1, infra: the Pulumi program declares the whole system, wired by
- * network aliases, and publishes only what a person must open.
+ * network aliases (each address whole: scheme, host name, port), and
+ * publishes only what a person must open, whose addresses it exports.
  */
 import {
   describe as name,
   byRole,
+  checkContainersOutput,
   checkHostsResolve,
+  checkJoinsDeclaredNetwork,
+  checkOpenedUrl,
   checkPointsAt,
   checkPublishing,
   checkReplicas,
@@ -16,16 +20,7 @@ import {
 const plan = () => gradedPlan({});
 
 test('one Docker network, and every container joins it', async () => {
-  const p = await plan();
-  check(
-    p.networks.length >= 1,
-    'The program declares no docker.Network: the containers could not reach each other by name.',
-  );
-  const loose = p.containers.filter((c) => c.networks.length === 0);
-  check(
-    loose.length === 0,
-    `${loose.map(name).join(', ')} join(s) no network: give each container networksAdvanced: [{ name: network.name, ... }].`,
-  );
+  checkJoinsDeclaredNetwork(await plan());
 });
 
 test('Redis, MailDev and the push sink run beside the services', async () => {
@@ -44,15 +39,9 @@ test('the four services run, one replica each', async () => {
     checkReplicas(p, service, 1, 'One replica each in step 1.');
 });
 
-test('every host a service names is an alias on its network', async () => {
+test("every address a service names is a container's alias on its network, with the port it listens on", async () => {
   const p = await plan();
-  checkPointsAt(
-    p,
-    'mail',
-    'SMTP_URL',
-    'maildev',
-    'The mail service sends its emails to MailDev over SMTP (MailDev listens on port 1025).',
-  );
+  checkPointsAt(p, 'mail', 'SMTP_URL', 'maildev', 'The mail service sends its emails to MailDev over SMTP.');
   checkPointsAt(p, 'push', 'PUSH_SINK_URL', 'push-sink', 'The push service posts its notifications to the push sink.');
   for (const service of ['gateway', 'user', 'mail', 'push'] as const) {
     checkPointsAt(p, service, 'REDIS_URL', 'redis', 'Every service talks through Redis in step 1.');
@@ -63,6 +52,7 @@ test('every host a service names is an alias on its network', async () => {
 test('the gateway, MailDev and the push sink are published on 127.0.0.1, the broker is not published', async () => {
   const p = await plan();
   for (const role of ['gateway', 'maildev', 'push-sink']) {
+    check(byRole(p, role).length, `The program declares no ${role} container, which you open from this machine.`);
     for (const c of byRole(p, role)) {
       check(
         c.ports.some((port) => port.external !== undefined),
@@ -71,4 +61,12 @@ test('the gateway, MailDev and the push sink are published on 127.0.0.1, the bro
     }
   }
   checkPublishing(p);
+});
+
+test('the stack outputs are the addresses you open on this machine', async () => {
+  const p = await plan();
+  checkOpenedUrl(p, 'gatewayUrl', 'gateway', "the gateway's address");
+  checkOpenedUrl(p, 'mailDevUrl', 'maildev', "MailDev's web UI");
+  checkOpenedUrl(p, 'pushSinkUrl', 'push-sink', "the push sink's address");
+  checkContainersOutput(p);
 });

@@ -1,7 +1,8 @@
 /**
  * The workshop's system as Docker containers: one network; the broker(s);
  * MailDev and the push sink; the four NestJS services, each N replicas.
- * This file only reads the configuration and wires the components.
+ * This file only reads the configuration and wires the components
+ * (infra/components/: each says what it needs).
  */
 import * as docker from '@pulumi/docker';
 import * as pulumi from '@pulumi/pulumi';
@@ -15,85 +16,27 @@ import { brokersFor, readConfig } from './config';
 const config = readConfig();
 const { namePrefix } = config;
 
-// One network: every container reaches the others by their aliases.
-const network = new docker.Network('network', {
-  name: `${namePrefix}-net`,
-  labels: [{ label: 'workshop.stack', value: pulumi.getStack() }],
-});
-const networkName = network.name;
+/** Replica id -> Docker container name, for `workshop kill mail-2` and the like on a deployed stack. */
+const containerNames = (services: NestService[]) =>
+  Object.fromEntries(services.flatMap((s) => s.containers.map((c, i) => [s.replicaIds[i], c.name])));
 
-// The broker(s): Redis for transport=redis, NATS (JetStream on) for nats and
-// jetstream, and Redis beside NATS when idempotencyStore is on (step 5).
-const brokers = brokersFor(config).map(
-  (kind) =>
-    new Broker(kind, {
-      kind,
-      image: kind === 'redis' ? config.images.redis : config.images.nats,
-      networkName,
-      namePrefix,
-    }),
-);
-// REDIS_URL and/or NATS_URL, the same for every service.
-const brokerEnv: Record<string, string> = Object.fromEntries(brokers.map((b) => [b.envName, b.url]));
+// TODO: one Docker network for the whole system, named after the prefix: on it, each container reaches the others by name.
 
-// Where the emails and pushes land.
-const mailDev = new MailDev('maildev', {
-  image: config.images.mailDev,
-  networkName,
-  hostPort: config.ports.mailDev,
-  namePrefix,
-});
+// TODO: the broker(s) this configuration needs (the config module says which kinds), each on that network, with the image the config gives for its kind.
 
-const imageOf = (service: string) =>
-  new ServiceImage(service, { service, baseImage: config.images.base, namePrefix }).ref;
+// TODO: MailDev on the network, its web UI published on this machine at the port the config gives.
 
-const pushSink = new PushSink('push-sink', {
-  image: imageOf('push-sink'),
-  networkName,
-  hostPort: config.ports.pushSink,
-  namePrefix,
-});
+// TODO: the push sink on the network, published at its configured port. Its image is built from services/ like the services' own (see the image component).
 
-// The four services.
-const gateway = new NestService('gateway', {
-  service: 'gateway',
-  replicas: config.replicas.gateway,
-  image: imageOf('gateway'),
-  networkName,
-  env: brokerEnv,
-  http: { port: 3000, hostPort: config.ports.gateway, healthPath: '/health' },
-  namePrefix,
-});
-const user = new NestService('user', {
-  service: 'user',
-  replicas: config.replicas.user,
-  image: imageOf('user'),
-  networkName,
-  env: brokerEnv,
-  namePrefix,
-});
-const mail = new NestService('mail', {
-  service: 'mail',
-  replicas: config.replicas.mail,
-  image: imageOf('mail'),
-  networkName,
-  env: brokerEnv, // TODO: the mail service sends its emails to MailDev: add SMTP_URL (mailDev.smtpUrl)
-  namePrefix,
-});
-const push = new NestService('push', {
-  service: 'push',
-  replicas: config.replicas.push,
-  image: imageOf('push'),
-  networkName,
-  env: brokerEnv, // TODO: the push service posts to the push sink: add PUSH_SINK_URL (pushSink.url)
-  namePrefix,
-});
+// TODO: the four services (gateway, user, mail, push), each from its own image, with the replica count the config gives.
+// Every service reaches the broker(s) at the address each broker gives for its variable.
+// The mail service sends its emails to MailDev (SMTP_URL), the push service posts to the push sink (PUSH_SINK_URL):
+// addresses as a container sees them on the network, not as this machine does.
+// The gateway is the only one you call from this machine: it listens on port 3000, published at its configured
+// port, and its health check is the path its HealthController serves (services/gateway/src/health).
 
-export const gatewayUrl = gateway.urls[0];
-export const mailDevUrl = mailDev.url;
-export const pushSinkUrl = pushSink.hostUrl;
+/** The stack's transport: the workshop's runtime and graders read this output (keep it). */
 export const transport = config.transport;
-/** Replica id -> Docker container name, to stop, kill or restart one (`docker kill workshop-mail-2`). */
-export const containers = Object.fromEntries(
-  [gateway, user, mail, push].flatMap((s) => s.containers.map((c, i) => [s.replicaIds[i], c.name])),
-);
+
+// TODO: the addresses you open on this machine, as stack outputs: gatewayUrl, mailDevUrl, pushSinkUrl.
+// TODO: and the output containers (each replica's container, by replica id): the helper above builds it from the four services.

@@ -36,6 +36,8 @@ export {
   plannedTopology,
   type StackConfig,
 } from './plan';
+export { checkJoinsDeclaredNetwork } from './networks';
+export { checkContainersOutput, checkOpenedUrl } from './outputs';
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';

@@ -4,10 +4,22 @@
  * wiring rules every step's system must keep.
  */
 import { join } from 'node:path';
-import { planToTopology, replicasOf, resolveHost, unresolvedHosts, describe, PlanError } from '../plan';
+import {
+  planToTopology,
+  replicasOf,
+  resolveHost,
+  unresolvedHosts,
+  describe,
+  PlanError,
+  servedBy,
+  SPOKEN,
+  whyUnreachable,
+  wrongAddresses,
+} from '../plan';
 import type { Plan, PlanContainer } from '../plan';
 import { BROKER_KINDS } from '../runtime/brokers';
-import type { ServiceName, Topology } from '../runtime/topology';
+import { addressMismatch } from '../runtime/addresses';
+import type { BackingKind, ServiceName, Topology } from '../runtime/topology';
 import { gradingTree } from './context';
 import { readPlanCached } from './plan-cache';
 import { check, GradeError } from './expect';
@@ -68,14 +80,22 @@ export function checkReplicas(plan: Plan, service: ServiceName, expected: number
   );
 }
 
-/** Every service's env names hosts it can reach: aliases on its network. */
+/** Every service's env names hosts it can reach (aliases on its network), on the scheme and port they listen on. */
 export function checkHostsResolve(plan: Plan): void {
-  const problems = unresolvedHosts(plan);
+  const problems = [...unresolvedHosts(plan), ...wrongAddresses(plan)];
   check(problems.length === 0, () => problems.map((p) => p.message).join('\n'));
 }
 
-/** Published ports are bound to 127.0.0.1, and no broker is published at all. */
+/** No broker is published at all, and published ports are bound to 127.0.0.1. */
 export function checkPublishing(plan: Plan): void {
+  // The brokers first: a published broker is wrong on any address.
+  for (const broker of BROKER_KINDS.flatMap((kind) => byRole(plan, kind))) {
+    const published = broker.ports.filter((p) => p.external !== undefined);
+    check(
+      published.length === 0,
+      `${describe(broker)} publishes port(s) ${published.map((p) => p.internal).join(', ')}: the services reach the broker on the network by its alias; nothing outside needs it.`,
+    );
+  }
   for (const c of plan.containers) {
     for (const port of c.ports.filter((p) => p.external !== undefined)) {
       check(
@@ -84,24 +104,69 @@ export function checkPublishing(plan: Plan): void {
       );
     }
   }
-  for (const broker of BROKER_KINDS.flatMap((kind) => byRole(plan, kind))) {
-    const published = broker.ports.filter((p) => p.external !== undefined);
+}
+
+/**
+ * The variable `name` of each replica of `service` is the whole address of a
+ * `role` container as that replica reaches it: the scheme the service speaks
+ * to it, a host name it answers to on a network they share, and the port it
+ * listens on for that scheme.
+ */
+export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: BackingKind, why: string): void {
+  const replicas = replicasOf(plan, service);
+  check(
+    replicas.length,
+    `The program declares no ${service} container, whose ${name} should reach the ${role} container.`,
+  );
+  for (const c of replicas) {
+    const who = describe(c);
+    const value = c.env[name];
+    check(value, `${who} has no ${name} in its env: ${why}`);
+    let url: URL | undefined;
+    try {
+      url = new URL(value);
+    } catch {
+      url = undefined;
+    }
+    check(url?.hostname, `${who}'s ${name}=${value} is not a URL with a host name. ${why}`);
+    const host = url.hostname;
     check(
-      published.length === 0,
-      `${describe(broker)} publishes port(s) ${published.map((p) => p.internal).join(', ')}: the services reach the broker on the network by its alias; nothing outside needs it.`,
+      !LOOPBACK_HOSTS.has(host),
+      `${who}'s ${name}=${value} points at ${host}, which inside a container is the container itself: name the ${role} container by its network alias. ${why}`,
     );
+    const reached = resolveHost(plan, c, host);
+    const targets = reached.filter((t) => t.role === role);
+    if (!targets.length) {
+      const declared = byRole(plan, role);
+      check(
+        declared.length,
+        `The program declares no ${role} container, which ${who}'s ${name}=${value} should reach. ${why}`,
+      );
+      const reasons = reached.length
+        ? reached.map((t) => `"${host}" is the ${t.role ?? 'unknown'} container ${describe(t)}, not the ${role} one`)
+        : whyUnreachable(plan, c, host);
+      check(
+        false,
+        `${who}'s ${name}=${value} should name the ${role} container by a host name it answers to on ${who}'s network` +
+          (reasons.length ? `: ${reasons.join('; ')}` : ` ("${host}" is none of them)`) +
+          `. ${why}`,
+      );
+    }
+    const spoken = SPOKEN[role];
+    check(
+      url.protocol === spoken,
+      `${who}'s ${name}=${value} starts with ${url.protocol}//: the ${service} service speaks ${spoken.replace(':', '')} to the ${role} container (${spoken}//). ${why}`,
+    );
+    for (const target of targets) {
+      const mismatch = addressMismatch(
+        name,
+        value,
+        `the ${role} container ${describe(target)}`,
+        servedBy(target) ?? {},
+      );
+      check(!mismatch, `${who}'s ${mismatch}. ${why}`);
+    }
   }
 }
 
-/** The variable `name` of each replica of `service` names a host that is a `role` container. */
-export function checkPointsAt(plan: Plan, service: ServiceName, name: string, role: string, why: string): void {
-  for (const c of replicasOf(plan, service)) {
-    const value = c.env[name];
-    check(value, `${describe(c)} has no ${name} in its env: ${why}`);
-    const targets = resolveHost(plan, c, new URL(value).hostname);
-    check(
-      targets.some((t) => t.role === role),
-      `${describe(c)}'s ${name}=${value} should name the ${role} container by its network alias. ${why}`,
-    );
-  }
-}
+const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);

@@ -2,4 +2,6 @@
 export { readPlan, PlanError, type ReadPlanOptions } from './read-plan';
 export { planToTopology, planProblems, unresolvedHosts, resolveHost, replicasOf, describe } from './to-topology';
 export { roleOf, isServiceRole, ROLE_LABEL, REPLICA_LABEL, BACKING_ROLES } from './roles';
+export { servedBy, SPOKEN } from './listening';
+export { attachmentOf, whyUnreachable, wrongAddresses } from './to-topology';
 export type * from './types';

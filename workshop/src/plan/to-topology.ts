@@ -6,6 +6,8 @@
  */
 import { BROKERS, isBrokerKind, TRANSPORT_CHOICES } from '../runtime/brokers';
 import { SERVICE_NAMES, type BackingKind, type ServiceName, type Topology, type Transport } from '../runtime/topology';
+import { addressMismatch } from '../runtime/addresses';
+import { servedBy } from './listening';
 import { PlanError } from './read-plan';
 import { BACKING_ROLES, isServiceRole } from './roles';
 import type { Plan, PlanContainer } from './types';
@@ -57,8 +59,74 @@ export function unresolvedHosts(plan: Plan): HostProblem[] {
             `${who}'s ${variable}=${value} names the host "${host}", which no container answers to on ` +
             (c.networks.length
               ? `its network (${c.networks.map((n) => n.network).join(', ')}; aliases there: ${known.join(', ') || 'none'})`
-              : 'any network (the container joins none)'),
+              : 'any network (the container joins none)') +
+            whyUnreachable(plan, c, host)
+              .map((why) => `; ${why}`)
+              .join(''),
         });
+      }
+    }
+  }
+  return problems;
+}
+
+/** The Docker names of the networks the program declares. */
+function declaredNetworks(plan: Plan): Set<string> {
+  return new Set(plan.networks.map((n) => n.name));
+}
+
+/** Where `c` is attached, as a phrase: its declared networks, or why it has none. */
+export function attachmentOf(plan: Plan, c: PlanContainer): { declared: string[]; phrase: string } {
+  const known = declaredNetworks(plan);
+  const declared = c.networks.map((n) => n.network).filter((n) => known.has(n));
+  const undeclared = c.networks.map((n) => n.network).filter((n) => !known.has(n));
+  const declares = plan.networks.length ? plan.networks.map((n) => n.name).join(', ') : 'none';
+  const phrase = declared.length
+    ? `joins ${declared.join(', ')}`
+    : undeclared.length
+      ? `joins no network the program declares (it names ${undeclared.join(', ')}; the program declares ${declares})`
+      : c.networkMode
+        ? `joins no network the program declares (networkMode ${c.networkMode})`
+        : 'joins no network at all';
+  return { declared, phrase };
+}
+
+/**
+ * Why the container meant by `host` is out of `c`'s reach: a container that
+ * answers to that name (or is that role) but joins no declared network, or
+ * another network than `c`, or shares a network with `c` under other aliases.
+ */
+export function whyUnreachable(plan: Plan, c: PlanContainer, host: string): string[] {
+  const mine = new Set(c.networks.map((n) => n.network));
+  const answers = (t: PlanContainer) => t.networks.some((n) => n.aliases.includes(host)) || t.name === host;
+  const meant = plan.containers.filter((t) => t !== c && (answers(t) || t.role === host));
+  return meant.map((t) => {
+    const where = attachmentOf(plan, t);
+    if (!where.declared.length) return `the ${t.role ?? describe(t)} container ${describe(t)} ${where.phrase}`;
+    const shared = t.networks.filter((n) => mine.has(n.network));
+    if (!shared.length)
+      return `the ${t.role ?? describe(t)} container ${describe(t)} ${where.phrase}, which ${describe(c)} does not join`;
+    const aliases = shared.flatMap((n) => n.aliases);
+    return `the ${t.role ?? describe(t)} container ${describe(t)} shares its network but answers there to ${aliases.join(', ') || 'no alias'}${t.name ? ` and its name ${t.name}` : ''}, not "${host}"`;
+  });
+}
+
+/**
+ * Each URL in an env whose host resolves, but to a container that does not
+ * serve its scheme on its port (SMTP_URL=smtp://maildev:2525 while MailDev
+ * listens for SMTP on 1025): in Docker, the connection would be refused.
+ */
+export function wrongAddresses(plan: Plan): HostProblem[] {
+  const problems: HostProblem[] = [];
+  for (const c of plan.containers) {
+    for (const [variable, value] of Object.entries(c.env)) {
+      const host = hostOf(value);
+      if (!host || LOOPBACK_HOSTS.has(host)) continue;
+      for (const target of resolveHost(plan, c, host)) {
+        const served = servedBy(target);
+        const mismatch = served && addressMismatch(variable, value, `the ${target.role} container ("${host}")`, served);
+        if (mismatch)
+          problems.push({ container: describe(c), variable, host, message: `${describe(c)}'s ${mismatch}` });
       }
     }
   }
@@ -106,7 +174,7 @@ export function planProblems(plan: Plan): string[] {
       seen.set(id, c.name ?? c.resource);
     }
   }
-  for (const p of unresolvedHosts(plan)) {
+  for (const p of [...unresolvedHosts(plan), ...wrongAddresses(plan)]) {
     const c = plan.containers.find((x) => describe(x) === p.container);
     if (c && (isServiceRole(c.role) || c.role === undefined)) problems.push(p.message);
   }
@@ -140,11 +208,15 @@ export function planToTopology(plan: Plan): Topology {
   const transport = choice.broker;
 
   const aliases: Record<string, BackingKind> = {};
+  const listens: NonNullable<Topology['listens']> = {};
   for (const c of plan.containers) {
     const kind = c.role;
     if (!kind || !(BACKING_ROLES as readonly string[]).includes(kind)) continue;
-    for (const n of c.networks) for (const alias of n.aliases) aliases[alias] = kind as BackingKind;
-    if (c.name) aliases[c.name] = kind as BackingKind;
+    const hosts = [...c.networks.flatMap((n) => n.aliases), ...(c.name ? [c.name] : [])];
+    for (const host of hosts) {
+      aliases[host] = kind as BackingKind;
+      listens[host] = servedBy(c) ?? {};
+    }
   }
 
   const replicas = {} as Topology['replicas'];
@@ -168,5 +240,5 @@ export function planToTopology(plan: Plan): Topology {
     );
   }
   brokers.sort((a, b) => (a === transport ? -1 : b === transport ? 1 : 0));
-  return { transport, brokers, replicas, aliases, waitForSubscriptions: !choice.pull };
+  return { transport, brokers, replicas, aliases, listens, waitForSubscriptions: !choice.pull };
 }

@@ -7,6 +7,7 @@ import { USER_CREATE, USER_CREATED } from '../../../services/shared/src/events';
 import type { BackingEndpoints } from './backing';
 import { watchReplica } from './lifecycle';
 import { ManagedProcess } from './managed-process';
+import { addressMismatch, type Served } from './addresses';
 import { freePort } from './ports';
 import { BROKER_KINDS, BROKERS, type BrokerKind } from './brokers';
 import { CONSUMERS, SERVICE_NAMES, type BackingKind, type ServiceName, type Topology } from './topology';
@@ -51,7 +52,7 @@ export class Fleet {
     const fleet = new Fleet(topology, endpoints, buildDir, logDir, url, options.onLine);
     for (const service of SERVICE_NAMES) {
       for (const { id, env } of topology.replicas[service]) {
-        const local = toLoopback(env, topology.aliases, endpoints, gatewayPort);
+        const local = toLoopback(env, topology.aliases, endpoints, gatewayPort, topology.listens);
         fleet.replicas.set(id, { id, service, env: { ...local, REPLICA_ID: id } });
       }
     }
@@ -145,13 +146,16 @@ const PLAIN_LOGS = { NO_COLOR: '1', FORCE_COLOR: '0' };
 /**
  * A declared env, pointed at this machine: each URL whose host is a known
  * alias gets the loopback address and port of that backing service; PORT and
- * HOST make the gateway listen on its free loopback port.
+ * HOST make the gateway listen on its free loopback port. With `listens`
+ * (what each alias's container serves), a URL whose scheme or port that
+ * container does not listen on is refused: in Docker it would reach nothing.
  */
 export function toLoopback(
   env: Record<string, string>,
   aliases: Record<string, BackingKind>,
   endpoints: BackingEndpoints,
   gatewayPort: number,
+  listens: Record<string, Served> = {},
 ): Record<string, string> {
   const local: Record<BackingKind | 'smtp', string | undefined> = {
     ...(Object.fromEntries(BROKER_KINDS.map((kind) => [kind, BROKERS[kind].url(endpoints)])) as Record<
@@ -173,6 +177,9 @@ export function toLoopback(
     }
     const kind = aliases[url.hostname];
     if (!kind) continue;
+    const served = listens[url.hostname];
+    const mismatch = served && addressMismatch(name, value, `the ${kind} container ("${url.hostname}")`, served);
+    if (mismatch) throw new Error(`${mismatch}: fix the address in the Pulumi program (the runtime would not hide it)`);
     const target = kind === 'maildev' && url.protocol === 'smtp:' ? local.smtp : local[kind];
     if (!target) throw new Error(`${name}=${value} points at ${kind}, which this run does not start`);
     const loopback = new URL(target);

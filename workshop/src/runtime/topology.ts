@@ -4,6 +4,7 @@
  * A plan (the learner's Pulumi program) gives one; `topology()` makes one
  * by hand in the same shape; the runtime points the host names at loopback.
  */
+import type { Served } from './addresses';
 import { BROKER_KINDS, BROKERS, type BrokerKind } from './brokers';
 
 export const SERVICE_NAMES = ['gateway', 'user', 'mail', 'push'] as const;
@@ -33,6 +34,12 @@ export interface Topology {
   replicas: Record<ServiceName, DeclaredReplica[]>;
   /** Which backing service each host name stands for (redis -> the local Redis on its loopback port). */
   aliases: Record<string, BackingKind>;
+  /**
+   * What the container behind each of those host names serves, as declared
+   * (scheme -> port): the runtime refuses a URL whose scheme or port that
+   * container does not listen on, instead of pointing it at its own port.
+   */
+  listens?: Record<string, Served>;
   /**
    * Wait until every consumer replica is subscribed to user.created on the
    * broker before saying "ready" (default true). Off for consumers that pull

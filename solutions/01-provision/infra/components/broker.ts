@@ -64,6 +64,7 @@ export class Broker extends pulumi.ComponentResource {
     const spec = BROKERS[args.kind];
     this.kind = args.kind;
     this.envName = spec.envName;
+    // Its address from inside the network: the alias below, on the port the server listens on.
     this.url = `${spec.scheme}://${spec.alias}:${spec.port}`;
 
     this.container = new docker.Container(
@@ -74,6 +75,7 @@ export class Broker extends pulumi.ComponentResource {
         command: spec.command,
         // Its alias is the host name in the services' REDIS_URL / NATS_URL.
         networksAdvanced: [{ name: args.networkName, aliases: [spec.alias] }],
+        // No ports: only the services talk to the broker, over the network; nothing on this machine needs it.
         restart: 'unless-stopped',
         healthcheck: spec.healthcheck,
         ...WAIT_HEALTHY,
@@ -81,6 +83,7 @@ export class Broker extends pulumi.ComponentResource {
       },
       { parent: this, ...FIXED_NAME },
     );
+    // The services start after it (they name it only in a string Pulumi cannot follow).
     registerBacking(this.container);
 
     this.registerOutputs({ url: this.url, containerName: this.container.name });

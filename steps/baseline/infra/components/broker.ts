@@ -64,24 +64,13 @@ export class Broker extends pulumi.ComponentResource {
     const spec = BROKERS[args.kind];
     this.kind = args.kind;
     this.envName = spec.envName;
-    this.url = `${spec.scheme}://${spec.alias}:${spec.port}`;
-
-    this.container = new docker.Container(
-      name,
-      {
-        name: `${args.namePrefix}-${spec.alias}`,
-        image: args.image,
-        command: spec.command,
-        networksAdvanced: [{ name: args.networkName }], // TODO: the services name the broker by its alias (spec.alias): add it
-        restart: 'unless-stopped',
-        healthcheck: spec.healthcheck,
-        ...WAIT_HEALTHY,
-        labels: containerLabels(args.kind),
-      },
-      { parent: this, ...FIXED_NAME },
-    );
-    registerBacking(this.container);
-
-    this.registerOutputs({ url: this.url, containerName: this.container.name });
+    // TODO: the broker's address as the services use it from inside the network: its scheme, the host name its
+    // container answers to there, the port its server listens on (the spec table above has all three).
+    // TODO: the broker's container, shaped like MailDev's (components/maildev.ts): its Docker name from the prefix, the
+    // image, the command of its kind, the restart policy and healthcheck, waiting until healthy, its role label.
+    // It joins the network under the host name of that address. Nothing on this machine talks to the broker:
+    // publish no port of it.
+    // TODO: register it as a backing container (the services start after it), then register the component's outputs.
+    throw new Error('infra/components/broker.ts: the broker declares no container yet (step 1)');
   }
 }

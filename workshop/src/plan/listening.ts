@@ -1,0 +1,66 @@
+/**
+ * What a declared backing container listens on, read from its declaration
+ * the way the server itself reads its settings: a broker's port flag in its
+ * command, MailDev's MAILDEV_*_PORT env or its -s/-w flags, the push sink's
+ * PORT. A URL in a service's env is right only if it names that scheme and
+ * that port on that container's host name.
+ */
+import type { Served } from '../runtime/addresses';
+import type { BrokerKind } from '../runtime/brokers';
+import type { BackingKind } from '../runtime/topology';
+import type { PlanContainer } from './types';
+
+/** The scheme a service speaks to each backing service (MailDev's web UI is for people, not for the mail service). */
+export const SPOKEN: Record<BackingKind, string> = {
+  redis: 'redis:',
+  nats: 'nats:',
+  maildev: 'smtp:',
+  'push-sink': 'http:',
+};
+
+/** The flags that set each broker's client port (redis-server --port; nats-server -p/--port), and its default. */
+const BROKER_PORT: Record<BrokerKind, { flags: string[]; fallback: number }> = {
+  redis: { flags: ['--port'], fallback: 6379 },
+  nats: { flags: ['-p', '--port', '-port'], fallback: 4222 },
+};
+
+/** The value of the first of `flags` in `args` (`--port 6380` or `--port=6380`), as a port. */
+function flagPort(args: string[] | undefined, flags: string[]): number | undefined {
+  for (const [i, arg] of (args ?? []).entries()) {
+    const [flag, inline] = arg.split(/=(.*)/s, 2);
+    if (!flags.includes(flag)) continue;
+    const port = Number(inline ?? args?.[i + 1]);
+    if (Number.isInteger(port) && port > 0) return port;
+  }
+  return undefined;
+}
+
+const envPort = (c: PlanContainer, name: string): number | undefined => {
+  const port = Number(c.env[name]);
+  return c.env[name] !== undefined && Number.isInteger(port) && port > 0 ? port : undefined;
+};
+
+/** What `c` serves (scheme -> port), by its role; undefined for a service or an unknown container. */
+export function servedBy(c: PlanContainer): Served | undefined {
+  const args = [...(c.entrypoint ?? []), ...(c.command ?? [])];
+  switch (c.role) {
+    case 'redis':
+    case 'nats': {
+      const { flags, fallback } = BROKER_PORT[c.role];
+      return { [SPOKEN[c.role]]: flagPort(args, flags) ?? fallback };
+    }
+    case 'maildev':
+      return {
+        // Its flags win over its env, as in MailDev's own option parsing.
+        'smtp:': flagPort(args, ['-s', '--smtp']) ?? envPort(c, 'MAILDEV_SMTP_PORT') ?? 1025,
+        'http:': flagPort(args, ['-w', '--web']) ?? envPort(c, 'MAILDEV_WEB_PORT') ?? 1080,
+      };
+    case 'push-sink': {
+      // The sink has no default port: without PORT it does not start (that is a problem of its own).
+      const port = envPort(c, 'PORT');
+      return port === undefined ? {} : { 'http:': port };
+    }
+    default:
+      return undefined;
+  }
+}

@@ -148,14 +148,17 @@ export function giveaways(code: string): string[] {
 
 const KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'function', 'return', 'await', 'typeof', 'super']);
 
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+
 /** Whether a TODO's text quotes a giveaway: a literal with its quotes or backticks, or its content if it is not plain words. */
 function quotes(todo: string, giveaway: string): boolean {
   if (giveaway.startsWith("'")) {
     const content = giveaway.slice(1, -1);
     if ([`'${content}'`, `"${content}"`, `\`${content}\``].some((q) => todo.includes(q))) return true;
-    return !/^[a-z][a-z -]*$/.test(content) && todo.includes(content);
+    // Unquoted, only a literal that is not plain words, standing on its own (`/health`, not src/health).
+    return !/^[a-z][a-z -]*$/.test(content) && new RegExp(`(^|[^\\w])${escape(content)}(?![\\w])`).test(todo);
   }
-  const escaped = giveaway.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const escaped = escape(giveaway);
   return new RegExp(`(^|[^\\w$.])${escaped}${giveaway.endsWith('(') ? '' : '(?![\\w$])'}`).test(todo);
 }
 

@@ -39,3 +39,5 @@ export {
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';
+export { subscriptionsByReplica, type ReplicaSubscriptions } from './subscription-owners';
+export { checkNoServiceOn, transportChoicesOn } from './transport-choices';

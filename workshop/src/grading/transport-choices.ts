@@ -4,7 +4,7 @@
  * rule that no service is left talking to a broker its transport does not use.
  */
 import { describe, replicasOf, resolveHost, type Plan } from '../plan';
-import { BROKERS, TRANSPORT_CHOICES, type BrokerKind } from '../runtime/brokers';
+import { TRANSPORT_CHOICES, type BrokerKind } from '../runtime/brokers';
 import { SERVICE_NAMES } from '../runtime/topology';
 import { check } from './expect';
 
@@ -28,7 +28,7 @@ export function checkNoServiceOn(plan: Plan, broker: BrokerKind, why: string): v
         }
         check(
           !resolveHost(plan, c, host).some((target) => target.role === broker),
-          `${describe(c)} still has ${name}=${value}, the ${broker} container (${BROKERS[broker].envName}): ${why}`,
+          `${describe(c)} still has ${name}=${value}, which names the ${broker} container: ${why}`,
         );
       }
     }

@@ -41,3 +41,5 @@ export { checkContainersOutput, checkOpenedUrl } from './outputs';
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';
+export { subscriptionsByReplica, type ReplicaSubscriptions } from './subscription-owners';
+export { checkNoServiceOn, transportChoicesOn } from './transport-choices';

@@ -85,7 +85,10 @@ export function defaultNamePrefix(stack: string = pulumi.getStack()): string {
 
 /** The brokers a configuration starts: its transport's, plus Redis as the idempotency store. */
 export function brokersFor(config: Pick<WorkshopConfig, 'transport' | 'idempotencyStore'>): ('redis' | 'nats')[] {
-  const transport = 'redis' as 'redis' | 'nats'; // TODO: NATS for transport nats or jetstream (JetStream is on in every NATS broker)
+  // TODO: this starts Redis whatever the stack asks for. Start the broker that the chosen transport
+  // talks through: Redis for redis only; for nats and for jetstream alike, NATS (every NATS broker
+  // of the workshop runs with JetStream on, so one broker serves both choices).
+  const transport = 'redis' as 'redis' | 'nats';
   if (config.idempotencyStore && transport === 'nats') return ['nats', 'redis'];
   return [transport];
 }

@@ -9,8 +9,11 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.REDIS, // TODO: listen on NATS
-    options: redisConnection(), // TODO: the NATS servers, and a queue group of the mail service's own
+    // TODO: in this step Redis goes away. Take the events from the broker the stack runs now
+    // (its address comes in NATS_URL), and make the replicas of mail share them: each new
+    // user must get one email, from one replica, while push still gets every event too.
+    transport: Transport.REDIS,
+    options: redisConnection(),
   });
   app.enableShutdownHooks();
   await app.listen();

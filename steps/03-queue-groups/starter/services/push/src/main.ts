@@ -9,8 +9,11 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(PushModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.REDIS, // TODO: listen on NATS
-    options: redisConnection(), // TODO: the NATS servers, and a queue group of the push service's own
+    // TODO: in this step Redis goes away. Take the events from the broker the stack runs now
+    // (its address comes in NATS_URL), and make the replicas of push share them: each new
+    // user must get one push, from one replica, while mail still gets every event too.
+    transport: Transport.REDIS,
+    options: redisConnection(),
   });
   app.enableShutdownHooks();
   await app.listen();

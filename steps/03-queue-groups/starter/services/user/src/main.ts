@@ -9,8 +9,11 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(UserModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.REDIS, // TODO: listen on NATS
-    options: redisConnection(), // TODO: the NATS servers, and a queue group of the user service's own
+    // TODO: in this step Redis goes away. Take the requests of the gateway from the broker the
+    // stack runs now (its address comes in NATS_URL). With several user replicas, each request
+    // must be handled by one of them only, or the same user is created twice.
+    transport: Transport.REDIS,
+    options: redisConnection(),
   });
   app.enableShutdownHooks();
   await app.listen();

@@ -11,8 +11,10 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          transport: Transport.REDIS, // TODO: publish user.created on NATS
-          options: redisConnection(), // TODO: the NATS servers (natsServers() reads NATS_URL)
+          // TODO: in this step Redis goes away. Announce each new user through the broker the stack
+          // runs now (its address comes in NATS_URL). A sender joins no group: only receivers do.
+          transport: Transport.REDIS,
+          options: redisConnection(),
         }),
       },
     ]),

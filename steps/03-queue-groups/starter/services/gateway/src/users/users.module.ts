@@ -11,8 +11,10 @@ import { USER_SERVICE } from './users.constants.js';
         name: USER_SERVICE,
         // A factory, so REDIS_URL is read (and validated) when the app starts.
         useFactory: () => ({
-          transport: Transport.REDIS, // TODO: the gateway asks the user service over NATS now
-          options: redisConnection(), // TODO: the NATS servers (natsServers() reads NATS_URL)
+          // TODO: in this step Redis goes away. Ask the user service through the broker the stack
+          // runs now (its address comes in NATS_URL).
+          transport: Transport.REDIS,
+          options: redisConnection(),
         }),
       },
     ]),

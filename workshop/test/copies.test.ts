@@ -136,6 +136,7 @@ describe('drift: a starter differs from the step before only where its own edit 
     expect(result).toEqual({
       updated: ['steps/02-second/starter/infra/wire.ts', 'solutions/02-second/infra/wire.ts'],
       conflicts: [],
+      kept: ['solutions/01-first/infra/wire.ts'],
     });
     expect(get('steps/02-second/starter/infra/wire.ts')).toContain('return helper(smtpUrl, 5);');
     expect(get('steps/02-second/starter/infra/wire.ts')).toContain('// TODO: the port MailDev listens on');
@@ -154,8 +155,30 @@ describe('drift: a starter differs from the step before only where its own edit 
 
     const result = syncCopies('HEAD', repo);
 
-    expect(result.conflicts).toContain('solutions/02-second/infra/wire.ts');
-    expect(get('solutions/02-second/infra/wire.ts')).toContain('<<<<<<<');
+    // Step 2's starter took the port's line out for the learner: the change has nowhere to go but a person.
+    expect(result.conflicts).toEqual(['steps/02-second/starter/infra/wire.ts']);
+    expect(get('steps/02-second/starter/infra/wire.ts')).toContain('<<<<<<<');
+    expect(get('solutions/02-second/infra/wire.ts')).toBe(SOLUTION_2);
+  });
+
+  test('a step rewritten by hand (its baseline, starter and solution) keeps its solution, and later steps follow it', () => {
+    execFileSync('git', ['init', '-q'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'steps'], { cwd: repo });
+    const starter = STARTER_1.replace('return helper();', 'return helper(); // the fresh clone, as step 1 gives it');
+    put('steps/baseline/infra/wire.ts', starter);
+    put('steps/01-first/starter/infra/wire.ts', starter);
+    put(
+      'solutions/01-first/infra/wire.ts',
+      SOLUTION_1.replace('return helper(smtpUrl);', 'return helper(smtpUrl, 5);'),
+    );
+
+    const result = syncCopies('HEAD', repo);
+
+    expect(result.kept).toEqual(['solutions/01-first/infra/wire.ts']);
+    expect(result.conflicts).toEqual([]);
+    expect(get('steps/02-second/starter/infra/wire.ts')).toContain('return helper(smtpUrl, 5);');
+    expect(steps().flatMap((s) => driftProblems(s, repo))).toEqual([]);
   });
 });
 

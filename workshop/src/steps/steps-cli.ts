@@ -12,7 +12,8 @@ import { loadSteps } from './manifest';
 import { syncCopies } from './sync';
 
 function sync(rev?: string): number {
-  const { updated, conflicts } = syncCopies(rev);
+  const { updated, conflicts, kept } = syncCopies(rev);
+  for (const file of kept) console.log(`kept      ${file} (edited since ${rev ?? 'HEAD'})`);
   for (const file of updated) console.log(`updated   ${file}`);
   for (const file of conflicts) console.log(`CONFLICT  ${file} (resolve the <<<<<<< markers, then run check)`);
   if (updated.length + conflicts.length === 0) console.log('every copy already follows the step before it');

@@ -2,13 +2,16 @@
  * `npm run steps -- sync`: carries a change made to one copy of a learner file
  * forward into the copies after it, the way a rebase carries a commit.
  *
- * For each step in order and each file it edits: if the file's previous end
- * (the baseline, or the solution of a step before) changed since a git
- * revision (default HEAD), that change is merged into the step's starter and
- * solution with `git merge-file` (base: the previous end at the revision).
- * Steps run in order, so a change to step 2's solution reaches step 3's
- * starter and solution, then step 4's, and so on. A change that collides
- * with a step's own edit is left with conflict markers, and listed.
+ * A chain of copies: the baseline, step 1's starter, its solution, step 2's
+ * starter (from the end of step 1), its solution, and so on. For each step in
+ * order and each file it edits, what changed since a git revision (default
+ * HEAD) in the copy before is merged into the next with `git merge-file`
+ * (base: that copy at the revision): the previous end's change into the
+ * starter, the starter's change into the solution. A solution edited by hand
+ * since the revision is kept as it is (its author wrote the step anew). So a
+ * change to step 2's solution reaches step 3's starter and solution, then
+ * step 4's, and so on. A change that collides with a step's own edit is left
+ * with conflict markers, and listed.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,8 @@ import { loadSteps, REPO, solutionDir, starterDir } from './manifest';
 export interface SyncResult {
   updated: string[];
   conflicts: string[];
+  /** Solutions edited by hand since the revision: left as they are. */
+  kept: string[];
 }
 
 function atRevision(repo: string, rev: string, path: string): string | undefined {
@@ -48,22 +53,31 @@ function mergeInto(target: string, old: string, now: string): number {
 
 export function syncCopies(rev = 'HEAD', repo = REPO): SyncResult {
   execFileSync('git', ['rev-parse', '--verify', rev], { cwd: repo, stdio: 'ignore' });
-  const result: SyncResult = { updated: [], conflicts: [] };
+  const result: SyncResult = { updated: [], conflicts: [], kept: [] };
+  const relative = (path: string) => path.slice(repo.length + 1);
+  /** Merges what changed in `from` since rev into `target`; false if `from` did not change. */
+  const carry = (from: string, target: string): void => {
+    const old = atRevision(repo, rev, from);
+    const now = readFileSync(from, 'utf8');
+    if (old === undefined || old === now || !existsSync(target)) return;
+    const was = readFileSync(target, 'utf8');
+    const conflicts = mergeInto(target, old, now);
+    if (conflicts > 0) result.conflicts.push(relative(target));
+    else if (readFileSync(target, 'utf8') !== was) result.updated.push(relative(target));
+  };
   for (const step of loadSteps(repo)) {
     for (const file of step.files) {
+      const starter = join(starterDir(step, repo), file);
+      const solution = join(solutionDir(step, repo), file);
+      // The starter is the previous end with the step's gap and TODOs: it takes the previous end's change.
       const before = previousCopy(step, file, repo);
-      if (!before) continue;
-      const old = atRevision(repo, rev, before);
-      const now = readFileSync(before, 'utf8');
-      if (old === undefined || old === now) continue;
-      for (const target of [join(starterDir(step, repo), file), join(solutionDir(step, repo), file)]) {
-        if (!existsSync(target)) continue;
-        const was = readFileSync(target, 'utf8');
-        const conflicts = mergeInto(target, old, now);
-        const relative = target.slice(repo.length + 1);
-        if (conflicts > 0) result.conflicts.push(relative);
-        else if (readFileSync(target, 'utf8') !== was) result.updated.push(relative);
-      }
+      if (before) carry(before, starter);
+      // The solution is the starter with the work done: it takes the starter's change, unless it was
+      // itself edited since rev (then whoever edited it wrote the step anew: keep it, drift is checked anyway).
+      if (!existsSync(solution)) continue;
+      if (result.conflicts.includes(relative(starter))) continue; // its starter is for a person to finish first
+      if (atRevision(repo, rev, solution) !== readFileSync(solution, 'utf8')) result.kept.push(relative(solution));
+      else carry(starter, solution);
     }
   }
   return result;

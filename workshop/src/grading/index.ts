@@ -39,3 +39,9 @@ export {
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';
+export {
+  checkConfigRefused,
+  checkDistinctContainerNames,
+  checkDistinctHostPorts,
+  checkDistinctResourceNames,
+} from './replica-wiring';

@@ -83,7 +83,8 @@ test('two users get 2 emails and 2 pushes each, one from each replica, and your 
     check(
       mine,
       `countDeliveries() returned no entry under the user id ${user.id} (${user.email}), for whom MailDev holds 2 emails and the push sink 2 pushes. ` +
-        `It returned entries for: ${keys.slice(0, 5).join(', ') || 'nothing'}. Count each email and each push under the id of the user it was for (measure/count-deliveries.ts).`,
+        `It returned entries for: ${keys.slice(0, 5).join(', ') || 'nothing'}. Count each email and each push under the id of the user it was for (measure/count-deliveries.ts).` +
+        (keys.length === 0 ? NO_EMAILS : ''),
     );
     check(
       emails === 2,

@@ -29,7 +29,8 @@ export async function countDeliveries(mailDevUrl: string, pushSinkUrl: string): 
   const counts: DeliveryCounts = {};
   // TODO: count each email and each push under the id of the user it was for, so that a user who got
   // two welcome emails shows 2. Read services/mail/src/mail.service.ts for what the mail service stamps
-  // on every email, and the push type above for what every push carries.
+  // on every email (the header names are in services/shared/src/events.ts), and the push type above for
+  // what every push carries.
   return counts;
 }
 

@@ -44,18 +44,21 @@ export const DEFAULTS: WorkshopConfig = {
 
 export function readConfig(): WorkshopConfig {
   const config = new pulumi.Config();
-  const replicas = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 9 }) ?? fallback;
+  // TODO: a replica count comes from the stack config, or is its default when the stack sets none.
+  // A count that is not a whole number of at least 1 (0, 2.5) must stop the program, with an error
+  // that names the key and the value it got, before any container is declared.
   const port = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 65535 }) ?? fallback;
   const image = (key: string, fallback: string) => config.get(key, { minLength: 1 }) ?? fallback;
   const d = DEFAULTS;
   return {
     transport: config.get<TransportChoice>('transport', { allowedValues: [...TRANSPORTS] }) ?? d.transport,
     idempotencyStore: config.getBoolean('idempotencyStore') ?? d.idempotencyStore,
+    // TODO: each service's count from the stack config, under the keys infra/Pulumi.yaml declares for them.
     replicas: {
-      gateway: replicas('gatewayReplicas', d.replicas.gateway),
-      user: replicas('userReplicas', d.replicas.user),
-      mail: d.replicas.mail, // TODO: read mailReplicas from the stack config, as gatewayReplicas is
-      push: d.replicas.push, // TODO: and pushReplicas
+      gateway: d.replicas.gateway,
+      user: d.replicas.user,
+      mail: d.replicas.mail,
+      push: d.replicas.push,
     },
     ports: {
       gateway: port('gatewayPort', d.ports.gateway),

@@ -1,12 +1,15 @@
 /**
  * Measuring the bug: how many emails and pushes did each user get? Reads
- * MailDev's REST API and the push sink, and counts per user.
+ * MailDev's REST API and the push sink, and counts per user id: the mail
+ * service stamps the user's id on every email (its X-User-Id header), and the
+ * push service puts it in every notification (userId).
  */
 
-/** An email as MailDev's `GET /api/email` lists it (headers are lower-cased). */
+/** An email as MailDev's REST API lists it. */
 export interface MailDevEmail {
   id: string;
   subject: string;
+  /** Every header of the email, by name as MailDev gives it: its mail parser lower-cases header names. */
   headers: Record<string, string | undefined>;
 }
 
@@ -17,16 +20,38 @@ export interface ReceivedPush {
   replicaId: string;
 }
 
-/** Per user id: how many emails and pushes arrived. */
+/** Per user id: how many emails and pushes that user got (one of each is right; two is the bug). */
 export type DeliveryCounts = Record<string, { emails: number; pushes: number }>;
 
 export async function countDeliveries(mailDevUrl: string, pushSinkUrl: string): Promise<DeliveryCounts> {
-  const emails = (await (await fetch(`${mailDevUrl}/api/email`)).json()) as MailDevEmail[];
-  const pushes = (await (await fetch(`${pushSinkUrl}/notifications`)).json()) as ReceivedPush[];
+  const emails = await listEmails(mailDevUrl);
+  const pushes = (await getJson(`${pushSinkUrl}/notifications`)) as ReceivedPush[];
   const counts: DeliveryCounts = {};
   const forUser = (userId: string) => (counts[userId] ??= { emails: 0, pushes: 0 });
-  // The mail service stamps every email with the user's id (X-User-Id): MailDev lower-cases it.
-  for (const email of emails) forUser(email.headers['x-user-id'] ?? 'unknown').emails++;
+  for (const email of emails) {
+    // The mail service's X-User-Id, in MailDev's lower case. An email without it did not come from our mail service.
+    const userId = email.headers['x-user-id'];
+    if (userId) forUser(userId).emails++;
+  }
   for (const push of pushes) forUser(push.userId).pushes++;
   return counts;
+}
+
+/** MailDev's emails: MailDev 3 (the local runtime's) serves its API under /api, MailDev 2 (the Docker image) at the root. */
+async function listEmails(mailDevUrl: string): Promise<MailDevEmail[]> {
+  try {
+    return (await getJson(`${mailDevUrl}/api/email`)) as MailDevEmail[];
+  } catch (error) {
+    if (!(error instanceof NotFound)) throw error;
+    return (await getJson(`${mailDevUrl}/email`)) as MailDevEmail[];
+  }
+}
+
+class NotFound extends Error {}
+
+async function getJson(url: string): Promise<unknown> {
+  const response = await fetch(url, { signal: AbortSignal.timeout(5_000) });
+  if (response.status === 404) throw new NotFound(`GET ${url} answered 404`);
+  if (!response.ok) throw new Error(`GET ${url} answered ${response.status}`);
+  return response.json();
 }

@@ -43,3 +43,9 @@ export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';
 export { subscriptionsByReplica, type ReplicaSubscriptions } from './subscription-owners';
 export { checkNoServiceOn, transportChoicesOn } from './transport-choices';
+export {
+  checkConfigRefused,
+  checkDistinctContainerNames,
+  checkDistinctHostPorts,
+  checkDistinctResourceNames,
+} from './replica-wiring';

@@ -36,18 +36,21 @@ export class NestService extends pulumi.ComponentResource {
     const env: Record<string, string> = { ...args.env, ...(http ? { PORT: String(http.port) } : {}) };
     const healthcheck = http ? httpHealthcheck(http.port, http.healthPath) : connectedHealthcheck(brokerPort(env));
 
-    // One container per replica, each knowing its own id.
-    const replicas = args.replicas; // from the stack config (mailReplicas, pushReplicas...)
-    for (let i = 0; i < replicas; i++) {
+    // One container per replica: each is its own process, subscribed to the broker on its own.
+    for (let i = 0; i < args.replicas; i++) {
+      // mail-1, mail-2...: its alias on the network, and the REPLICA_ID it stamps on what it sends.
       const replicaId = `${args.service}-${i + 1}`;
+      // Two containers cannot publish one host port: replica i gets the given port + i.
+      const hostPort = http ? http.hostPort + i : undefined;
       const container = new docker.Container(
         replicaId,
         {
+          // Docker refuses a second container with a name already taken.
           name: `${args.namePrefix}-${replicaId}`,
           image: args.image,
           envs: envList({ ...env, REPLICA_ID: replicaId }),
           networksAdvanced: [{ name: args.networkName, aliases: [replicaId] }],
-          ports: http ? [{ internal: http.port, external: http.hostPort + i, ip: '127.0.0.1' }] : [],
+          ports: http ? [{ internal: http.port, external: hostPort, ip: '127.0.0.1' }] : [],
           restart: 'unless-stopped',
           healthcheck,
           ...WAIT_HEALTHY,
@@ -57,7 +60,7 @@ export class NestService extends pulumi.ComponentResource {
       );
       this.replicaIds.push(replicaId);
       this.containers.push(container);
-      if (http) this.urls.push(`http://127.0.0.1:${http.hostPort + i}`);
+      if (http) this.urls.push(`http://127.0.0.1:${hostPort}`);
     }
 
     this.registerOutputs({ replicaIds: this.replicaIds, urls: this.urls });

@@ -36,29 +36,31 @@ export class NestService extends pulumi.ComponentResource {
     const env: Record<string, string> = { ...args.env, ...(http ? { PORT: String(http.port) } : {}) };
     const healthcheck = http ? httpHealthcheck(http.port, http.healthPath) : connectedHealthcheck(brokerPort(env));
 
-    // One container per replica, each knowing its own id.
-    const replicas = 1; // TODO: as many containers as args.replicas asks for, not one
-    for (let i = 0; i < replicas; i++) {
-      const replicaId = `${args.service}-${i + 1}`;
-      const container = new docker.Container(
-        replicaId,
-        {
-          name: `${args.namePrefix}-${replicaId}`,
-          image: args.image,
-          envs: envList({ ...env, REPLICA_ID: replicaId }),
-          networksAdvanced: [{ name: args.networkName, aliases: [replicaId] }],
-          ports: http ? [{ internal: http.port, external: http.hostPort + i, ip: '127.0.0.1' }] : [],
-          restart: 'unless-stopped',
-          healthcheck,
-          ...WAIT_HEALTHY,
-          labels: containerLabels(args.service, replicaId),
-        },
-        { parent: this, dependsOn: backingContainers(), ...FIXED_NAME },
-      );
-      this.replicaIds.push(replicaId);
-      this.containers.push(container);
-      if (http) this.urls.push(`http://127.0.0.1:${http.hostPort + i}`);
-    }
+    // TODO: one container per replica, as many as this service's replica count, not only the first.
+    // Docker refuses a second container whose name is taken, and a second container on a host port
+    // already published. So each replica needs its own container name, its own replica id (its alias
+    // on the network, and the id the service reads from its env), and, for a service with HTTP, its
+    // own port on this machine (the first replica on the given host port, the next on the one after).
+    // Record each replica below, as the first one is.
+    const replicaId = `${args.service}-1`;
+    const container = new docker.Container(
+      replicaId,
+      {
+        name: `${args.namePrefix}-${args.service}-1`,
+        image: args.image,
+        envs: envList({ ...env, REPLICA_ID: replicaId }),
+        networksAdvanced: [{ name: args.networkName, aliases: [replicaId] }],
+        ports: http ? [{ internal: http.port, external: http.hostPort, ip: '127.0.0.1' }] : [],
+        restart: 'unless-stopped',
+        healthcheck,
+        ...WAIT_HEALTHY,
+        labels: containerLabels(args.service, replicaId),
+      },
+      { parent: this, dependsOn: backingContainers(), ...FIXED_NAME },
+    );
+    this.replicaIds.push(replicaId);
+    this.containers.push(container);
+    if (http) this.urls.push(`http://127.0.0.1:${http.hostPort}`);
 
     this.registerOutputs({ replicaIds: this.replicaIds, urls: this.urls });
   }

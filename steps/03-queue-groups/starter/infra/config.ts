@@ -44,7 +44,17 @@ export const DEFAULTS: WorkshopConfig = {
 
 export function readConfig(): WorkshopConfig {
   const config = new pulumi.Config();
-  const replicas = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 9 }) ?? fallback;
+  // A replica count is a whole number of containers, at least one: stop here on anything else, rather
+  // than declare none (0) or round it silently (2.5 would give 3 turns of the replica loop).
+  const replicas = (key: string, fallback: number) => {
+    const count = config.getNumber(key) ?? fallback; // not a number at all: getNumber throws, naming the key
+    if (!Number.isInteger(count) || count < 1) {
+      throw new pulumi.RunError(
+        `${key} must be a whole number of replicas, at least 1: the stack config has ${count}.`,
+      );
+    }
+    return count;
+  };
   const port = (key: string, fallback: number) => config.getNumber(key, { min: 1, max: 65535 }) ?? fallback;
   const image = (key: string, fallback: string) => config.get(key, { minLength: 1 }) ?? fallback;
   const d = DEFAULTS;
@@ -52,9 +62,9 @@ export function readConfig(): WorkshopConfig {
     transport: config.get<TransportChoice>('transport', { allowedValues: [...TRANSPORTS] }) ?? d.transport,
     idempotencyStore: config.getBoolean('idempotencyStore') ?? d.idempotencyStore,
     replicas: {
+      // From the stack config: `pulumi config set mailReplicas 2` scales the mail service.
       gateway: replicas('gatewayReplicas', d.replicas.gateway),
       user: replicas('userReplicas', d.replicas.user),
-      // From the stack config (pulumi config set mailReplicas 2), like the others.
       mail: replicas('mailReplicas', d.replicas.mail),
       push: replicas('pushReplicas', d.replicas.push),
     },

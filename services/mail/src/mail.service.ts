@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
 import { MAIL_HEADERS, type UserCreatedEvent } from '../../shared/src/events.js';
+import { chaosBeforeSend } from '../../shared/src/chaos-hooks.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
@@ -17,6 +18,7 @@ export class MailService {
    * per replica. A failure is one log line, and an error for the transport.
    */
   async sendWelcome(event: UserCreatedEvent): Promise<void> {
+    await chaosBeforeSend(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_BEFORE_SEND is set
     try {
       await this.send(event);
     } catch (error) {

@@ -17,10 +17,19 @@
  *   made exact: every event the replica left unacked was fully handled, so
  *   the broker redelivers only work that was already done (a bare SIGKILL
  *   could also land in the middle of another event's send).
+ * - CHAOS_CRASH_BEFORE_SEND=<n>: the n-th send this replica starts never
+ *   leaves: the service calls beforeSend() (chaosBeforeSend) right before it
+ *   hands the email or push to the provider, that is after any idempotency
+ *   claim was taken. From then on the replica starts no new work and no new
+ *   send; the sends already under way get CHAOS_CRASH_GRACE_MS to finish (and
+ *   be recorded and acked), then the replica SIGKILLs itself. The crash
+ *   "claimed but not sent", made exact: every event it leaves unacked was
+ *   either never started or claimed and never sent, so a redelivery must send it.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
- * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder (it
- *   leaves <dir>/<REPLICA_ID>.crashed), so that its restart, which gets the
- *   same env, runs normally.
+ * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder and
+ *   kind of crash (it leaves <dir>/<REPLICA_ID>.crashed-after-send or
+ *   .crashed-before-send), so that its restart, which gets the same env, runs
+ *   normally, or crashes the other way if both are set.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,11 +49,19 @@ export interface ChaosHooks {
    * CHAOS_CRASH_GRACE_MS later.
    */
   beforeAck(): Promise<void>;
+  /**
+   * Right before a send leaves (called by the service, not the transport).
+   * Resolves at once, unless this replica is crashing: then it never resolves,
+   * and the replica is SIGKILLed CHAOS_CRASH_GRACE_MS later. Optional: hooks
+   * made by hand for a transport test need not have it.
+   */
+  beforeSend?(): Promise<void>;
 }
 
 export interface ChaosSettings {
   handlerDelayMs?: number;
   crashAfterSend?: number;
+  crashBeforeSend?: number;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -69,6 +86,7 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
   return {
     handlerDelayMs: wholeNumber(env, 'CHAOS_HANDLER_DELAY_MS') || undefined,
     crashAfterSend: wholeNumber(env, 'CHAOS_CRASH_AFTER_SEND') || undefined,
+    crashBeforeSend: wholeNumber(env, 'CHAOS_CRASH_BEFORE_SEND') || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -79,8 +97,20 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
 /** Hooks that do what `settings` say; no-ops when nothing is set. */
 export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   let handled = 0;
+  let started = 0;
   let crashing: Promise<void> | undefined;
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
+
+  /** True when this replica may crash now: it is one of CHAOS_CRASH_REPLICAS, and has not crashed this way before. */
+  const mayCrash = (kind: 'after-send' | 'before-send', why: string): boolean => {
+    if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
+    if (settings.stateDir) {
+      const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed-${kind}`);
+      if (existsSync(marker)) return false;
+      writeFileSync(marker, `${new Date().toISOString()} ${why}\n`);
+    }
+    return true;
+  };
 
   /** Counts a successful send; true when this is the one CHAOS_CRASH_AFTER_SEND says to crash after. */
   const crashDue = (): boolean => {
@@ -88,13 +118,15 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     if (!after) return false;
     handled += 1;
     if (handled !== after) return false;
-    if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
-    if (settings.stateDir) {
-      const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed`);
-      if (existsSync(marker)) return false;
-      writeFileSync(marker, `${new Date().toISOString()} after ${after} sends\n`);
-    }
-    return true;
+    return mayCrash('after-send', `after ${after} sends`);
+  };
+
+  /** Stops all new work and acks for good, and SIGKILLs the replica after the grace. */
+  const crash = (why: string): Promise<void> => {
+    log(`chaos: ${why}; SIGKILL in ${settings.crashGraceMs} ms`);
+    setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+    crashing = new Promise<void>(() => undefined);
+    return crashing;
   };
 
   return {
@@ -106,12 +138,15 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     beforeAck() {
       if (crashing) return crashing;
       if (!crashDue()) return Promise.resolve();
-      log(
-        `chaos: send #${handled} done; no more acks, SIGKILL in ${settings.crashGraceMs} ms (CHAOS_CRASH_AFTER_SEND)`,
-      );
-      setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
-      crashing = new Promise<void>(() => undefined);
-      return crashing;
+      return crash(`send #${handled} done; no more acks (CHAOS_CRASH_AFTER_SEND)`);
+    },
+    beforeSend() {
+      if (crashing) return crashing;
+      const at = settings.crashBeforeSend;
+      if (!at) return Promise.resolve();
+      started += 1;
+      if (started !== at || !mayCrash('before-send', `before send ${at}`)) return Promise.resolve();
+      return crash(`send #${started} claimed but held back, it never leaves (CHAOS_CRASH_BEFORE_SEND)`);
     },
   };
 }
@@ -122,4 +157,9 @@ let fromEnv: ChaosHooks | undefined;
 export function chaosFromEnv(): ChaosHooks {
   fromEnv ??= chaosHooks(parseChaos());
   return fromEnv;
+}
+
+/** For a service's send: the process's beforeSend hook (resolves at once unless CHAOS_CRASH_BEFORE_SEND is set). */
+export function chaosBeforeSend(): Promise<void> {
+  return chaosFromEnv().beforeSend?.() ?? Promise.resolve();
 }

@@ -39,3 +39,4 @@ export {
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
 export { createUser, createUsers, settle } from './traffic';
+export { describeRecord, recordsNaming, storedEventIds, type IdempotencyRecord } from './idempotency-records';

@@ -18,11 +18,11 @@
  *   the broker redelivers only work that was already done (a bare SIGKILL
  *   could also land in the middle of another event's send).
  * - CHAOS_CRASH_BEFORE_SEND=<n>: the n-th send this replica starts never
- *   leaves: the service calls beforeSend() (chaosBeforeSend) right before it
+ *   leaves: the service calls beforeSend() (chaosAroundSend) right before it
  *   hands the email or push to the provider, that is after any idempotency
  *   claim was taken. From then on the replica starts no new work and no new
- *   send; the sends already under way get CHAOS_CRASH_GRACE_MS to finish (and
- *   be recorded and acked), then the replica SIGKILLs itself. The crash
+ *   send; once the sends already under way ended, their handlers get
+ *   CHAOS_CRASH_GRACE_MS to finish (record and ack), then the replica SIGKILLs itself. The crash
  *   "claimed but not sent", made exact: every event it leaves unacked was
  *   either never started or claimed and never sent, so a redelivery must send it.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
@@ -51,11 +51,12 @@ export interface ChaosHooks {
   beforeAck(): Promise<void>;
   /**
    * Right before a send leaves (called by the service, not the transport).
-   * Resolves at once, unless this replica is crashing: then it never resolves,
-   * and the replica is SIGKILLed CHAOS_CRASH_GRACE_MS later. Optional: hooks
-   * made by hand for a transport test need not have it.
+   * Resolves at once, unless this replica is crashing: then it never resolves.
+   * Optional, like afterSend: hooks made by hand for a transport test need not have them.
    */
   beforeSend?(): Promise<void>;
+  /** Right after a send let through by beforeSend ended, sent or failed. */
+  afterSend?(): void;
 }
 
 export interface ChaosSettings {
@@ -69,6 +70,9 @@ export interface ChaosSettings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A crash waits this long at most for the sends under way to end (they have their own timeouts). */
+const SEND_WAIT_MS = 15_000;
 
 function wholeNumber(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
@@ -98,6 +102,8 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
 export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   let handled = 0;
   let started = 0;
+  /** Sends let through and not ended yet: a crash waits for them (a send cut in half could go either way). */
+  let open = 0;
   let crashing: Promise<void> | undefined;
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
 
@@ -121,10 +127,20 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     return mayCrash('after-send', `after ${after} sends`);
   };
 
-  /** Stops all new work and acks for good, and SIGKILLs the replica after the grace. */
+  /**
+   * Stops all new work, sends and acks for good; once the sends under way
+   * ended (at most SEND_WAIT_MS), gives the handlers the grace to finish what
+   * follows a send (recording it), then SIGKILLs the replica.
+   */
   const crash = (why: string): Promise<void> => {
-    log(`chaos: ${why}; SIGKILL in ${settings.crashGraceMs} ms`);
-    setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+    log(`chaos: ${why}; SIGKILL ${settings.crashGraceMs} ms after the sends under way (${open}) ended`);
+    const since = Date.now();
+    const kill = () => setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+    const poll = setInterval(() => {
+      if (open > 0 && Date.now() - since < SEND_WAIT_MS) return;
+      clearInterval(poll);
+      kill();
+    }, 20);
     crashing = new Promise<void>(() => undefined);
     return crashing;
   };
@@ -143,10 +159,15 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     beforeSend() {
       if (crashing) return crashing;
       const at = settings.crashBeforeSend;
-      if (!at) return Promise.resolve();
-      started += 1;
-      if (started !== at || !mayCrash('before-send', `before send ${at}`)) return Promise.resolve();
-      return crash(`send #${started} claimed but held back, it never leaves (CHAOS_CRASH_BEFORE_SEND)`);
+      if (at) started += 1;
+      if (at && started === at && mayCrash('before-send', `before send ${at}`)) {
+        return crash(`send #${started} claimed but held back, it never leaves (CHAOS_CRASH_BEFORE_SEND)`);
+      }
+      open += 1;
+      return Promise.resolve();
+    },
+    afterSend() {
+      open = Math.max(0, open - 1);
     },
   };
 }
@@ -159,7 +180,17 @@ export function chaosFromEnv(): ChaosHooks {
   return fromEnv;
 }
 
-/** For a service's send: the process's beforeSend hook (resolves at once unless CHAOS_CRASH_BEFORE_SEND is set). */
-export function chaosBeforeSend(): Promise<void> {
-  return chaosFromEnv().beforeSend?.() ?? Promise.resolve();
+/**
+ * A service's send, between the process's beforeSend and afterSend hooks: it
+ * never starts once the replica is crashing (CHAOS_CRASH_BEFORE_SEND, or
+ * CHAOS_CRASH_AFTER_SEND fired), and a crash waits for it to end.
+ */
+export async function chaosAroundSend<T>(send: () => Promise<T>): Promise<T> {
+  const hooks = chaosFromEnv();
+  await hooks.beforeSend?.();
+  try {
+    return await send();
+  } finally {
+    hooks.afterSend?.();
+  }
 }

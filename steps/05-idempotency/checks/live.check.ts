@@ -126,16 +126,15 @@ async function deliveriesOf(read: () => Promise<Delivery[]>): Promise<Tally> {
 
 /** Why these users got nothing from `service`, from what the records of their events say now. */
 async function whyMissing(service: string, missing: User[], other: { what: string; tally: Tally }): Promise<string> {
-  const otherMissing = withoutDelivery(users, other.tally);
-  if (missing.every((u) => other.tally.perUser.has(u.id)) && otherMissing.length > 0) {
-    const crossed = otherMissing.filter((u) => !missing.some((m) => m.id === u.id)).length;
-    if (crossed === otherMissing.length) {
-      return (
-        `Each of these users got their ${other.what.replace(/e?s$/, '')} but nothing from ${service}, and ${crossed} others the reverse: ` +
-        `mail and push share one record of handled events, so whichever service comes second finds it taken and skips the event. ` +
-        `Give each service records of its own: a key that names the service (the context's service) as well as the event.`
-      );
-    }
+  // Mail and push on one record: each event is handled by whichever service claims it first, so most users
+  // get one of the two, and few get both (a few get both all the same: those handled before the other looked).
+  const onlyOne = users.filter((u) => !other.tally.perUser.has(u.id) !== !missing.some((m) => m.id === u.id)).length;
+  if (onlyOne > users.length / 4) {
+    return (
+      `${onlyOne} of ${users.length} users got an email or a push, not both: ` +
+      `mail and push share one record of handled events, so whichever service comes second finds it taken and skips the event. ` +
+      `Give each service records of its own: a key that names the service (the context's service) as well as the event.`
+    );
   }
   const eventIds = await storedEventIds(system, USER_CREATED);
   const sample = missing.slice(0, 3).flatMap((u) => {

@@ -128,7 +128,8 @@ async function deliveriesOf(read: () => Promise<Delivery[]>): Promise<Tally> {
 async function whyMissing(service: string, missing: User[], other: { what: string; tally: Tally }): Promise<string> {
   // Mail and push on one record: each event is handled by whichever service claims it first, so most users
   // get one of the two, and few get both (a few get both all the same: those handled before the other looked).
-  const onlyOne = users.filter((u) => !other.tally.perUser.has(u.id) !== !missing.some((m) => m.id === u.id)).length;
+  const missed = new Set(missing.map((u) => u.id));
+  const onlyOne = users.filter((u) => missed.has(u.id) === other.tally.perUser.has(u.id)).length;
   if (onlyOne > users.length / 4) {
     return (
       `${onlyOne} of ${users.length} users got an email or a push, not both: ` +

@@ -52,7 +52,7 @@ const USERS_PER_BURST = 100;
 const CRASHING = ['mail-1', 'push-1'];
 /** The timings the check sets, and the services read (JetStreamServer, IdempotencyModule, the fault hook). */
 const ACK_WAIT_MS = 2_000;
-const LEASE_MS = 6_000;
+const LEASE_MS = 8_000;
 const CRASH_GRACE_MS = 1_000;
 /** Room for a busy machine: a redelivery's nak delay, a send, MailDev's answer. */
 const SLACK_MS = 6_000;

@@ -18,7 +18,7 @@ describe('"exactly once" where a learner reads it', () => {
       'README.md',
       'workshop-docs/steps/05-idempotency.md',
       'steps/steps.json',
-      'services/shared/src/idempotency/store.ts',
+      'services/shared/src/idempotency/guard.ts',
     ]) {
       expect(files).toContain(expected);
     }

@@ -231,7 +231,8 @@ test('step 5, idempotent consumers: the same crash gives exactly one email and o
 });
 
 test('step 5: a replica killed while its claims are held loses nothing: the leases expire, others send', async () => {
-  const env = { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS, IDEMPOTENCY_LEASE_MS: LEASE_MS };
+  // A lease longer than the burst and the ack wait: every claim mail-1 dies with is still held when its event comes back.
+  const env = { JETSTREAM_ACK_WAIT_MS: ACK_WAIT_MS, IDEMPOTENCY_LEASE_MS: '8000' };
   const f = await start(
     jetStreamTopology({ mail: { ...env, SMTP_URL: slowSmtp.url() }, push: env }, ['nats', 'redis']),
     build.step5,
@@ -241,7 +242,8 @@ test('step 5: a replica killed while its claims are held loses nothing: the leas
   expect(createdAtKill).toBeLessThan(USERS);
   await f.startReplica('mail-1');
 
-  const mail = await everyUserServed(emails, users);
+  // A held claim sends its event back for the rest of the lease: nothing new may come for that long.
+  const mail = await everyUserServed(emails, users, { stallMs: 10_000 });
   expect(withoutDelivery(users, mail)).toEqual([]);
   // Redeliveries of mail-1's events first found its claims held, and waited for the lease.
   const logs = await Promise.all(f.list('mail').map((r) => readFile(join(logDir, `${r.id}.log`), 'utf8')));

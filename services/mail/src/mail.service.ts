@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Transporter } from 'nodemailer';
 import { MAIL_HEADERS, type UserCreatedEvent } from '../../shared/src/events.js';
+import { chaosAroundSend } from '../../shared/src/chaos-hooks.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
@@ -18,7 +19,8 @@ export class MailService {
    */
   async sendWelcome(event: UserCreatedEvent): Promise<void> {
     try {
-      await this.send(event);
+      // WORKSHOP TEST HOOK around the send: a no-op unless a CHAOS_CRASH_* variable is set.
+      await chaosAroundSend(() => this.send(event));
     } catch (error) {
       throw sendFailed('welcome email', event.eventId, error);
     }

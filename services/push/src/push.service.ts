@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { type PushNotification, type UserCreatedEvent } from '../../shared/src/events.js';
+import { chaosAroundSend } from '../../shared/src/chaos-hooks.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
@@ -14,7 +15,8 @@ export class PushService {
   /** Sends a welcome notification to the push provider. A failure is one log line, and an error for the transport. */
   async notify(event: UserCreatedEvent): Promise<void> {
     try {
-      await this.send(event);
+      // WORKSHOP TEST HOOK around the send: a no-op unless a CHAOS_CRASH_* variable is set.
+      await chaosAroundSend(() => this.send(event));
     } catch (error) {
       throw sendFailed('push', event.eventId, error);
     }

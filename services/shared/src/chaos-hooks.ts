@@ -17,10 +17,19 @@
  *   made exact: every event the replica left unacked was fully handled, so
  *   the broker redelivers only work that was already done (a bare SIGKILL
  *   could also land in the middle of another event's send).
+ * - CHAOS_CRASH_BEFORE_SEND=<n>: the n-th send this replica starts never
+ *   leaves: the service calls beforeSend() (chaosAroundSend) right before it
+ *   hands the email or push to the provider, that is after any idempotency
+ *   claim was taken. From then on the replica starts no new work and no new
+ *   send; once the sends already under way ended, their handlers get
+ *   CHAOS_CRASH_GRACE_MS to finish (record and ack), then the replica SIGKILLs itself. The crash
+ *   "claimed but not sent", made exact: every event it leaves unacked was
+ *   either never started or claimed and never sent, so a redelivery must send it.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
- * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder (it
- *   leaves <dir>/<REPLICA_ID>.crashed), so that its restart, which gets the
- *   same env, runs normally.
+ * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder and
+ *   kind of crash (it leaves <dir>/<REPLICA_ID>.crashed-after-send or
+ *   .crashed-before-send), so that its restart, which gets the same env, runs
+ *   normally, or crashes the other way if both are set.
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -40,11 +49,20 @@ export interface ChaosHooks {
    * CHAOS_CRASH_GRACE_MS later.
    */
   beforeAck(): Promise<void>;
+  /**
+   * Right before a send leaves (called by the service, not the transport).
+   * Resolves at once, unless this replica is crashing: then it never resolves.
+   * Optional, like afterSend: hooks made by hand for a transport test need not have them.
+   */
+  beforeSend?(): Promise<void>;
+  /** Right after a send let through by beforeSend ended, sent or failed. */
+  afterSend?(): void;
 }
 
 export interface ChaosSettings {
   handlerDelayMs?: number;
   crashAfterSend?: number;
+  crashBeforeSend?: number;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -52,6 +70,9 @@ export interface ChaosSettings {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** A crash waits this long at most for the sends under way to end (they have their own timeouts). */
+const SEND_WAIT_MS = 15_000;
 
 function wholeNumber(env: Env, name: string): number | undefined {
   const raw = env[name]?.trim();
@@ -69,6 +90,7 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
   return {
     handlerDelayMs: wholeNumber(env, 'CHAOS_HANDLER_DELAY_MS') || undefined,
     crashAfterSend: wholeNumber(env, 'CHAOS_CRASH_AFTER_SEND') || undefined,
+    crashBeforeSend: wholeNumber(env, 'CHAOS_CRASH_BEFORE_SEND') || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -79,8 +101,22 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
 /** Hooks that do what `settings` say; no-ops when nothing is set. */
 export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   let handled = 0;
+  let started = 0;
+  /** Sends let through and not ended yet: a crash waits for them (a send cut in half could go either way). */
+  let open = 0;
   let crashing: Promise<void> | undefined;
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
+
+  /** True when this replica may crash now: it is one of CHAOS_CRASH_REPLICAS, and has not crashed this way before. */
+  const mayCrash = (kind: 'after-send' | 'before-send', why: string): boolean => {
+    if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
+    if (settings.stateDir) {
+      const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed-${kind}`);
+      if (existsSync(marker)) return false;
+      writeFileSync(marker, `${new Date().toISOString()} ${why}\n`);
+    }
+    return true;
+  };
 
   /** Counts a successful send; true when this is the one CHAOS_CRASH_AFTER_SEND says to crash after. */
   const crashDue = (): boolean => {
@@ -88,13 +124,25 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     if (!after) return false;
     handled += 1;
     if (handled !== after) return false;
-    if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
-    if (settings.stateDir) {
-      const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed`);
-      if (existsSync(marker)) return false;
-      writeFileSync(marker, `${new Date().toISOString()} after ${after} sends\n`);
-    }
-    return true;
+    return mayCrash('after-send', `after ${after} sends`);
+  };
+
+  /**
+   * Stops all new work, sends and acks for good; once the sends under way
+   * ended (at most SEND_WAIT_MS), gives the handlers the grace to finish what
+   * follows a send (recording it), then SIGKILLs the replica.
+   */
+  const crash = (why: string): Promise<void> => {
+    log(`chaos: ${why}; SIGKILL ${settings.crashGraceMs} ms after the sends under way (${open}) ended`);
+    const since = Date.now();
+    const kill = () => setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+    const poll = setInterval(() => {
+      if (open > 0 && Date.now() - since < SEND_WAIT_MS) return;
+      clearInterval(poll);
+      kill();
+    }, 20);
+    crashing = new Promise<void>(() => undefined);
+    return crashing;
   };
 
   return {
@@ -106,12 +154,20 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     beforeAck() {
       if (crashing) return crashing;
       if (!crashDue()) return Promise.resolve();
-      log(
-        `chaos: send #${handled} done; no more acks, SIGKILL in ${settings.crashGraceMs} ms (CHAOS_CRASH_AFTER_SEND)`,
-      );
-      setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
-      crashing = new Promise<void>(() => undefined);
-      return crashing;
+      return crash(`send #${handled} done; no more acks (CHAOS_CRASH_AFTER_SEND)`);
+    },
+    beforeSend() {
+      if (crashing) return crashing;
+      const at = settings.crashBeforeSend;
+      if (at) started += 1;
+      if (at && started === at && mayCrash('before-send', `before send ${at}`)) {
+        return crash(`send #${started} claimed but held back, it never leaves (CHAOS_CRASH_BEFORE_SEND)`);
+      }
+      open += 1;
+      return Promise.resolve();
+    },
+    afterSend() {
+      open = Math.max(0, open - 1);
     },
   };
 }
@@ -122,4 +178,19 @@ let fromEnv: ChaosHooks | undefined;
 export function chaosFromEnv(): ChaosHooks {
   fromEnv ??= chaosHooks(parseChaos());
   return fromEnv;
+}
+
+/**
+ * A service's send, between the process's beforeSend and afterSend hooks: it
+ * never starts once the replica is crashing (CHAOS_CRASH_BEFORE_SEND, or
+ * CHAOS_CRASH_AFTER_SEND fired), and a crash waits for it to end.
+ */
+export async function chaosAroundSend<T>(send: () => Promise<T>): Promise<T> {
+  const hooks = chaosFromEnv();
+  await hooks.beforeSend?.();
+  try {
+    return await send();
+  } finally {
+    hooks.afterSend?.();
+  }
 }

@@ -49,3 +49,4 @@ export {
   checkDistinctHostPorts,
   checkDistinctResourceNames,
 } from './replica-wiring';
+export { describeRecord, recordsNaming, storedEventIds, type IdempotencyRecord } from './idempotency-records';

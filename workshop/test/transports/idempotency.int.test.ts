@@ -1,5 +1,6 @@
 /**
- * The idempotency store keeps its promises against a real redis-server:
+ * The Redis Streams transport's idempotency store, and the guards' Redis
+ * connection, keep their promises against a real redis-server:
  * a lost lease is noticed, "done" survives a failed write, errors are one line.
  */
 import { freePort } from '../../src/runtime/ports';

@@ -1,4 +1,9 @@
-/** Idempotent consumers: Redis-backed "at most once per event id", for at-least-once transports. */
+/**
+ * Idempotent consumers: each event handled once per service, whatever the
+ * transport redelivers. The module and the interceptor are the wiring; the
+ * guard (what to do with an event's record in Redis) is the service's own.
+ */
+export { redisFromEnv } from './connection.js';
+export { ClaimHeldError, type GuardContext, type IdempotencyGuard } from './guard.js';
 export { IdempotencyModule } from './idempotency.module.js';
-export { IDEMPOTENCY_SCOPE, IdempotentConsumer } from './interceptor.js';
-export { ClaimHeldError, IdempotencyStore, type Claim, type IdempotencyOptions } from './store.js';
+export { IdempotentConsumer } from './interceptor.js';

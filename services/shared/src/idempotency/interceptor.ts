@@ -1,27 +1,28 @@
 /**
- * Makes an event handler idempotent on the event's id:
- *
- *   @EventPattern(USER_CREATED)
- *   @UseInterceptors(IdempotentConsumer)
- *   onUserCreated(@Payload() event: UserCreatedEvent) { ... }
- *
- * A redelivered event that this consumer already handled is skipped (and so
- * acked); one being handled elsewhere is refused for now (nak'ed, retried
- * after the claim's lease). The scheme is in store.ts.
+ * Runs every event handler of the consumer through its idempotency guard
+ * (guard.ts), keyed on the event's eventId. IdempotencyModule installs it for
+ * the whole service, so the controllers stay as they are.
  */
 import { Inject, Injectable, type CallHandler, type ExecutionContext, type NestInterceptor } from '@nestjs/common';
-import { from, lastValueFrom, map, type Observable } from 'rxjs';
+import type { Redis } from 'ioredis';
+import { lastValueFrom, type Observable, from } from 'rxjs';
 import { logEvent } from '../replica.js';
-import { IdempotencyStore } from './store.js';
+import type { GuardContext, IdempotencyGuard } from './guard.js';
 
-/** Injection token of the consumer's name: the keys' namespace (mail and push each handle every event once). */
-export const IDEMPOTENCY_SCOPE = 'IDEMPOTENCY_SCOPE';
+/** Injection tokens of the module's parts. */
+export const IDEMPOTENCY_GUARD = 'IDEMPOTENCY_GUARD';
+export const IDEMPOTENCY_REDIS = 'IDEMPOTENCY_REDIS';
+export const IDEMPOTENCY_SETTINGS = 'IDEMPOTENCY_SETTINGS';
+
+/** The context's fields that are the same for every event of the replica. */
+export type GuardSettings = Omit<GuardContext, 'redis' | 'eventId'>;
 
 @Injectable()
 export class IdempotentConsumer implements NestInterceptor {
   constructor(
-    private readonly store: IdempotencyStore,
-    @Inject(IDEMPOTENCY_SCOPE) private readonly scope: string,
+    @Inject(IDEMPOTENCY_GUARD) private readonly guard: IdempotencyGuard,
+    @Inject(IDEMPOTENCY_REDIS) private readonly redis: Redis,
+    @Inject(IDEMPOTENCY_SETTINGS) private readonly settings: GuardSettings,
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler): Observable<unknown> {
@@ -31,12 +32,15 @@ export class IdempotentConsumer implements NestInterceptor {
       logEvent(`event without an eventId: handled, but not idempotently`);
       return next.handle();
     }
-    const key = this.store.key(this.scope, eventId);
-    return from(this.store.once(key, () => lastValueFrom(next.handle(), { defaultValue: undefined }))).pipe(
-      map((result) => {
-        if (result.ran) return result.value;
-        logEvent(`${eventId} already handled by ${result.by}: skipped (a redelivery)`);
-        return undefined;
+    let ran = false;
+    const work = async () => {
+      ran = true;
+      await lastValueFrom(next.handle(), { defaultValue: undefined });
+    };
+    return from(
+      this.guard({ ...this.settings, redis: this.redis, eventId }, work).then(() => {
+        // The guard resolved without the work: the event had been handled already (a redelivery). Acked.
+        if (!ran) logEvent(`${this.settings.service}: event ${eventId} already handled: skipped, acked`);
       }),
     );
   }

@@ -5,7 +5,7 @@
  */
 import type { Deserializer, Serializer } from '@nestjs/microservices';
 import type { ChaosHooks } from '../chaos-hooks.js';
-import type { IdempotencyOptions as StoreOptions } from '../idempotency/store.js';
+import type { IdempotencyOptions as StoreOptions } from './idempotency-store.js';
 
 export interface RedisConnectionOptions {
   /** redis://host:port; takes precedence over host/port. */
@@ -16,7 +16,7 @@ export interface RedisConnectionOptions {
 
 /**
  * The shared idempotency store's options (leaseMs, doneTtlMs, prefix: see
- * ../idempotency/store.ts), plus which id to deduplicate on.
+ * ./idempotency-store.ts), plus which id to deduplicate on.
  */
 export interface IdempotencyOptions extends StoreOptions {
   /**
@@ -79,8 +79,8 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
    * Skip events this group already handled (at-least-once delivery
    * redelivers), with a record per event id in Redis (SET NX, with a TTL).
    * Off unless given. The claim's lease defaults to claimIdleMs; keys are
-   * `idem-stream:<group>:<event id>`, apart from a handler's own
-   * IdempotentConsumer (`idem:<scope>:<event id>`), so both can be on.
+   * `idem-stream:<group>:<event id>`, apart from the records of a handler's
+   * own guard (../idempotency, step 5), so both can be on.
    */
   idempotency?: IdempotencyOptions | boolean;
   serializer?: Serializer;

@@ -30,7 +30,8 @@ import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/m
 import { Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { chaosFromEnv, type ChaosHooks } from '../chaos-hooks.js';
-import { ClaimHeldError, IdempotencyStore } from '../idempotency/store.js';
+import { ClaimHeldError } from '../idempotency/guard.js';
+import { IdempotencyStore } from './idempotency-store.js';
 import { onRedisError } from '../redis-errors.js';
 import { ackEntry, claimIdle, deadLetter, deliveriesOf, keepInFlight } from './delivery.js';
 import { forgetIdleConsumers, trimAcked } from './housekeeping.js';
@@ -448,7 +449,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   }
 }
 
-/** ClaimHeldError, thrown by our store or by a handler's IdempotentConsumer (then as Nest's RPC error object). */
+/** ClaimHeldError, thrown by our store or by a handler's own guard (then as Nest's RPC error object). */
 function isClaimHeld(error: unknown): boolean {
   return error instanceof ClaimHeldError || (!!error && typeof error === 'object' && 'retryAfterMs' in error);
 }

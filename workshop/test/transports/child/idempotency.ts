@@ -1,6 +1,7 @@
-/** Scenarios for the idempotency store (see ../idempotency.int.test.ts). */
+/** Scenarios for the Redis Streams transport's idempotency store (see ../idempotency.int.test.ts). */
 import { Redis } from 'ioredis';
-import { IdempotencyStore } from '../../../../services/shared/src/idempotency/store.js';
+import { redisFromEnv } from '../../../../services/shared/src/idempotency/connection.js';
+import { IdempotencyStore } from '../../../../services/shared/src/redis-streams/idempotency-store.js';
 import { delay, waitFor } from './common';
 
 type Args = Record<string, unknown> & { url: string };
@@ -73,15 +74,14 @@ export async function completeRetried({ url }: Args) {
   }
 }
 
-/** Finding 19: a store whose Redis is unreachable logs one line, no "Unhandled error event" stack. */
+/** Finding 19: a guard's connection to an unreachable Redis logs one line, no "Unhandled error event" stack. */
 export async function unreachableRedisQuiet({ deadUrl }: Args & { deadUrl: string }) {
   const printed: string[] = [];
   const original = { log: console.log, error: console.error };
   console.log = (...parts: unknown[]) => void printed.push(parts.map(String).join(' '));
   console.error = (...parts: unknown[]) => void printed.push(parts.map(String).join(' '));
   process.env.REDIS_URL = deadUrl;
-  const store = IdempotencyStore.fromEnv();
-  const redis = (store as unknown as { redis: Redis }).redis;
+  const redis = redisFromEnv();
   let reconnects = 0;
   redis.on('reconnecting', () => reconnects++);
   try {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { handleOnce } from '../../shared/src/idempotency/handle-once.js';
 import { IdempotencyModule } from '../../shared/src/idempotency/index.js';
 import { MailController } from './mail.controller.js';
 import { SMTP_TRANSPORT } from './mail.constants.js';
@@ -6,8 +7,8 @@ import { MailService } from './mail.service.js';
 import { createSmtpTransport } from './smtp-transport.js';
 
 @Module({
-  // Redis (REDIS_URL) remembers which events mail has handled; keys are namespaced 'mail', apart from push's.
-  imports: [IdempotencyModule.forConsumer('mail')],
+  // Each event once: every handler goes through the guard, with mail's own records in Redis, apart from push's.
+  imports: [IdempotencyModule.forConsumer('mail', handleOnce)],
   controllers: [MailController],
   providers: [
     MailService,

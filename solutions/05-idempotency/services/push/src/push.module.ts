@@ -1,13 +1,14 @@
 import { Module } from '@nestjs/common';
 import { requireUrl } from '../../shared/src/env.js';
+import { handleOnce } from '../../shared/src/idempotency/handle-once.js';
 import { IdempotencyModule } from '../../shared/src/idempotency/index.js';
 import { PushController } from './push.controller.js';
 import { PUSH_PROVIDER_URL } from './push.constants.js';
 import { PushService } from './push.service.js';
 
 @Module({
-  // Redis (REDIS_URL) remembers which events push has handled; keys are namespaced 'push', apart from mail's.
-  imports: [IdempotencyModule.forConsumer('push')],
+  // Each event once: every handler goes through the guard, with push's own records in Redis, apart from mail's.
+  imports: [IdempotencyModule.forConsumer('push', handleOnce)],
   controllers: [PushController],
   providers: [
     PushService,

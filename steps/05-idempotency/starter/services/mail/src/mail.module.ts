@@ -5,7 +5,7 @@ import { MailService } from './mail.service.js';
 import { createSmtpTransport } from './smtp-transport.js';
 
 @Module({
-  imports: [], // TODO: a record of the events mail handled (services/shared/src/idempotency), apart from the other service's
+  imports: [], // TODO: mail handles each event once: its handlers go through the guard you write in services/shared/src/idempotency/handle-once.ts, with records of its own in Redis, apart from push's
   controllers: [MailController],
   providers: [
     MailService,

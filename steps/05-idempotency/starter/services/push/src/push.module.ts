@@ -5,7 +5,7 @@ import { PUSH_PROVIDER_URL } from './push.constants.js';
 import { PushService } from './push.service.js';
 
 @Module({
-  imports: [], // TODO: a record of the events push handled (services/shared/src/idempotency), apart from the other service's
+  imports: [], // TODO: push handles each event once: its handlers go through the guard you write in services/shared/src/idempotency/handle-once.ts, with records of its own in Redis, apart from mail's
   controllers: [PushController],
   providers: [
     PushService,

@@ -1,6 +1,8 @@
 /**
- * An idempotent consumer's memory, in Redis: which events a consumer has
- * already handled, so that a redelivered event is not handled twice.
+ * The Redis Streams transport's own idempotency guard (its `idempotency`
+ * option): which events a consumer group has already handled, in Redis, so
+ * that a redelivered entry is not handled twice. (Step 5's consumers on
+ * JetStream bring their own guard, through ../idempotency.)
  *
  * One key per (consumer, event): `idem:mail:<eventId>`. The scheme, and why:
  *
@@ -39,11 +41,9 @@
  * closing it needs the provider itself to dedupe (an idempotency key the
  * mail or push provider honours).
  */
-import { RpcException } from '@nestjs/microservices';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
-import { requireUrl } from '../env.js';
-import { onRedisError } from '../redis-errors.js';
+import { ClaimHeldError } from '../idempotency/guard.js';
 import { logEvent } from '../replica.js';
 
 export interface IdempotencyOptions {
@@ -71,18 +71,6 @@ export interface WorkContext {
 export type Claim =
   { kind: 'claimed'; token: string } | { kind: 'done'; by: string } | { kind: 'held'; retryAfterMs: number };
 
-/** The event is being handled elsewhere (or by a replica that died): retry after the lease. */
-export class ClaimHeldError extends RpcException {
-  constructor(
-    readonly key: string,
-    readonly holder: string,
-    readonly retryAfterMs: number,
-  ) {
-    // An object error survives Nest's RPC exception filter, so the transport sees retryAfterMs.
-    super({ status: 'error', message: `${key} is claimed by ${holder}, retry in ${retryAfterMs} ms`, retryAfterMs });
-  }
-}
-
 // Deletes the key only if it still holds our claim: never someone else's claim, never "done".
 const RELEASE = `if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) else return 0 end`;
 // Extends our claim's lease, only while it is still ours.
@@ -109,14 +97,6 @@ export class IdempotencyStore {
     this.prefix = options.prefix ?? 'idem';
     this.owner = options.owner ?? process.env.REPLICA_ID ?? `pid-${process.pid}`;
     this.log = options.log ?? logEvent;
-  }
-
-  /** A store on REDIS_URL (redis://host:port). */
-  static fromEnv(options?: IdempotencyOptions): IdempotencyStore {
-    const url = requireUrl('REDIS_URL', ['redis:']);
-    const redis = new Redis(url.toString(), { maxRetriesPerRequest: 2 });
-    onRedisError(redis, 'idempotency store', options?.log ?? logEvent);
-    return new IdempotencyStore(redis, options);
   }
 
   key(scope: string, eventId: string): string {

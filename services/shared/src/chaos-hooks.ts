@@ -17,6 +17,14 @@
  *   made exact: every event the replica left unacked was fully handled, so
  *   the broker redelivers only work that was already done (a bare SIGKILL
  *   could also land in the middle of another event's send).
+ * - CHAOS_CRASH_AFTER_READ=<n>: when the n-th event is about to be handled
+ *   (read from the broker, its handler not started), the replica starts no
+ *   more handlers: that event, and every one it reads from then on, is held
+ *   unhandled; work already running finishes (and acks) normally; after
+ *   CHAOS_CRASH_GRACE_MS the replica SIGKILLs itself. The "read but never
+ *   handled" crash: the events it held were never worked on, so only a
+ *   consumer that takes them over (or an ack before the work) decides
+ *   whether they are served or lost.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
  * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder (it
  *   leaves <dir>/<REPLICA_ID>.crashed), so that its restart, which gets the
@@ -45,6 +53,7 @@ export interface ChaosHooks {
 export interface ChaosSettings {
   handlerDelayMs?: number;
   crashAfterSend?: number;
+  crashAfterRead?: number;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -69,6 +78,7 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
   return {
     handlerDelayMs: wholeNumber(env, 'CHAOS_HANDLER_DELAY_MS') || undefined,
     crashAfterSend: wholeNumber(env, 'CHAOS_CRASH_AFTER_SEND') || undefined,
+    crashAfterRead: wholeNumber(env, 'CHAOS_CRASH_AFTER_READ') || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -80,6 +90,8 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
 export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   let handled = 0;
   let crashing: Promise<void> | undefined;
+  let read = 0;
+  let holding: Promise<void> | undefined; // CHAOS_CRASH_AFTER_READ: no new handler runs, acks go on
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
 
   /** Counts a successful send; true when this is the one CHAOS_CRASH_AFTER_SEND says to crash after. */
@@ -88,11 +100,24 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     if (!after) return false;
     handled += 1;
     if (handled !== after) return false;
+    return mayCrash(after);
+  };
+
+  /** Counts an event about to be handled; true when this is the one CHAOS_CRASH_AFTER_READ says to hold. */
+  const holdDue = (): boolean => {
+    const after = settings.crashAfterRead;
+    if (!after) return false;
+    read += 1;
+    return read === after && mayCrash(after);
+  };
+
+  /** This replica may crash now (it is one of CHAOS_CRASH_REPLICAS, and has not crashed in CHAOS_STATE_DIR yet). */
+  const mayCrash = (after: number): boolean => {
     if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
     if (settings.stateDir) {
       const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed`);
       if (existsSync(marker)) return false;
-      writeFileSync(marker, `${new Date().toISOString()} after ${after} sends\n`);
+      writeFileSync(marker, `${new Date().toISOString()} after ${after} events\n`);
     }
     return true;
   };
@@ -100,6 +125,15 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   return {
     async beforeHandler() {
       if (crashing) return crashing; // crashing: start no new work (a pooled send would outlive the grace)
+      if (holding) return holding;
+      if (holdDue()) {
+        log(
+          `chaos: event #${read} read; no more handlers, SIGKILL in ${settings.crashGraceMs} ms (CHAOS_CRASH_AFTER_READ)`,
+        );
+        setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+        holding = new Promise<void>(() => undefined);
+        return holding;
+      }
       const ms = settings.handlerDelayMs;
       if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
     },

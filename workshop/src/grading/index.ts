@@ -38,4 +38,5 @@ export {
 } from './plan';
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
+export { streamDrained, streamGroups, type StreamGroupState, type StreamState } from './stream-groups';
 export { createUser, createUsers, settle } from './traffic';

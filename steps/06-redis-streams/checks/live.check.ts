@@ -210,8 +210,9 @@ function checkDeliveries(what: 'emails' | 'pushes', t: Tally, users: User[], sta
   check(
     missing.length === 0 || !drained,
     `${seen} Yet every group's pending list is empty and nothing was dead-lettered: the missing users' entries were ` +
-      'acknowledged without being handled. The replicas killed while holding entries they had read had acked them before the work, ' +
-      `so no one could take them over. Acknowledge (XACK) only after the work is done (${FILES}).${story(t, users, what)}`,
+      `acknowledged without being handled. ${CRASHING.join(' and ')} were killed holding entries they had read: an entry ` +
+      'acknowledged before its work is gone from the pending list, so no one can take it over. ' +
+      `Acknowledge (XACK) only after the work is done (${FILES}).${story(t, users, what)}`,
   );
   check(exactlyOnce(t, users), `${seen}${story(t, users, what)}\n${ADVICE}`);
 }

@@ -141,7 +141,7 @@ function checkOneGroupPerService(state: StreamState): void {
     state.groups.length <= SERVICES.length && !split,
     `Stream ${state.stream} has ${state.groups.length} consumer groups: ${describeGroups(state)}. ` +
       `That is a group per replica${split ? ` (${split.service} alone has ${split.groups.length})` : ''}: ` +
-      'every group gets every entry, so every replica handles every event (the step 2 bug), and no one takes over a dead replica’s entries. ' +
+      "every group gets every entry, so every replica handles every event (the step 2 bug), and no one takes over a dead replica's entries. " +
       `One group per service, its name the same for all its replicas (${MAINS}).`,
   );
 }

@@ -25,6 +25,9 @@
  *   handled" crash: the events it held were never worked on, so only a
  *   consumer that takes them over (or an ack before the work) decides
  *   whether they are served or lost.
+ * - CHAOS_FAIL_EVENT=<n>: the n-th event this replica is about to handle
+ *   fails once, before its handler runs, as a refused send would: the
+ *   transport must leave it unacked, for a redelivery to run it again.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
  * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder (it
  *   leaves <dir>/<REPLICA_ID>.crashed), so that its restart, which gets the
@@ -54,6 +57,7 @@ export interface ChaosSettings {
   handlerDelayMs?: number;
   crashAfterSend?: number;
   crashAfterRead?: number;
+  failEvent?: number;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -79,6 +83,7 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
     handlerDelayMs: wholeNumber(env, 'CHAOS_HANDLER_DELAY_MS') || undefined,
     crashAfterSend: wholeNumber(env, 'CHAOS_CRASH_AFTER_SEND') || undefined,
     crashAfterRead: wholeNumber(env, 'CHAOS_CRASH_AFTER_READ') || undefined,
+    failEvent: wholeNumber(env, 'CHAOS_FAIL_EVENT') || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -92,6 +97,7 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   let crashing: Promise<void> | undefined;
   let read = 0;
   let holding: Promise<void> | undefined; // CHAOS_CRASH_AFTER_READ: no new handler runs, acks go on
+  let started = 0; // events about to be handled, for CHAOS_FAIL_EVENT
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
 
   /** Counts a successful send; true when this is the one CHAOS_CRASH_AFTER_SEND says to crash after. */
@@ -133,6 +139,11 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
         setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
         holding = new Promise<void>(() => undefined);
         return holding;
+      }
+      started += 1;
+      if (started === settings.failEvent) {
+        log(`chaos: event #${started} fails before its handler (CHAOS_FAIL_EVENT)`);
+        throw new Error(`chaos: event #${started} failed on purpose (CHAOS_FAIL_EVENT)`);
       }
       const ms = settings.handlerDelayMs;
       if (ms) await new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,15 +1,17 @@
 /**
  * Step 6 (bonus), live: on Redis alone, 2 mail + 2 push replicas and 200
  * users. mail-1 and push-1 are killed while they hold entries they read and
- * never started (and stay down). A live consumer of each group must take
- * those over: every user gets one email and one push, and each group's
- * pending list drains. What Redis says about the stream's groups tells which
+ * never started (and stay down), and the 3rd event of mail-2 and of push-2
+ * fails once (a refused send). A live consumer of each group must take the
+ * dead ones' entries over and run the failed ones again: every user gets one
+ * email and one push, and each group's pending list drains. What Redis says about the stream's groups tells which
  * promise was broken when something is wrong.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
+  GradeError,
   USER_CREATED,
   check,
   createUsers,
@@ -46,6 +48,8 @@ const CRASH = {
   // A few at a time, so that each holds a handful of read, unstarted entries when it dies.
   REDIS_STREAMS_CONCURRENCY: '3',
 };
+/** The live replicas' 3rd event fails once, before its handler: it must stay pending and run again. */
+const FAIL_ONCE = { CHAOS_FAIL_EVENT: '3' };
 /** A dead consumer's entries are claimable after 1 s (the server's claim idle time). */
 const CLAIM_SOON = { REDIS_STREAMS_CLAIM_IDLE_MS: '1000' };
 /** A consumer that has not asked Redis for anything for this long is not reading any more. */
@@ -65,7 +69,14 @@ beforeAll(async () => {
   const crash = { ...CRASH, CHAOS_STATE_DIR: chaosDir }; // once: a restart would run normally
   system = await startSystem(
     {
-      ...withEnv(topology, { mail: CLAIM_SOON, push: CLAIM_SOON, 'mail-1': crash, 'push-1': crash }),
+      ...withEnv(topology, {
+        mail: CLAIM_SOON,
+        push: CLAIM_SOON,
+        'mail-1': crash,
+        'push-1': crash,
+        'mail-2': FAIL_ONCE,
+        'push-2': FAIL_ONCE,
+      }),
       waitForSubscriptions: false, // consumers may pull from a stream: wait on whatever they use
     },
     'Step 6 runs on Redis alone (REDIS_URL): no NATS.',
@@ -78,12 +89,23 @@ afterAll(async () => {
   await rm(chaosDir, { recursive: true, force: true });
 });
 
-test(`${USERS} users; mail-1 and push-1 die holding entries they read and never handled: live replicas take them over, one email and one push each, nothing left pending`, async () => {
+test(`${USERS} users; mail-1 and push-1 die holding entries they read and never handled, a send fails once on mail-2 and push-2: live replicas take them over, one email and one push each, nothing left pending`, async () => {
   const users = await createUsers(system.gatewayUrl, USERS);
-  await waitFor(() => CRASHING.every((id) => !isRunning(system.fleet, id)), {
-    what: 'mail-1 and push-1 to die (CHAOS_CRASH_AFTER_READ)',
-    timeoutMs: 15_000,
-  }).catch(
+  // What each dying replica still had pending when it died: the entries it held unstarted are
+  // there, unless it acknowledged them before their work. (A claim takes them only 1 s later.)
+  const heldAtDeath = new Map<string, number>();
+  await waitFor(
+    async () => {
+      for (const id of CRASHING) {
+        if (heldAtDeath.has(id) || isRunning(system.fleet, id)) continue;
+        const state = await streamGroups(system, USER_CREATED);
+        const consumer = state?.groups.flatMap((g) => g.consumers).find((c) => c.name === id);
+        if (consumer) heldAtDeath.set(id, consumer.pending);
+      }
+      return CRASHING.every((id) => !isRunning(system.fleet, id));
+    },
+    { what: 'mail-1 and push-1 to die (CHAOS_CRASH_AFTER_READ)', timeoutMs: 15_000 },
+  ).catch(
     () => undefined, // a transport that never runs the fault hook (pub/sub) is graded all the same
   );
   // Claims come after 1 s of idleness: give the groups time to drain, then grade what they show.
@@ -108,7 +130,7 @@ test(`${USERS} users; mail-1 and push-1 die holding entries they read and never 
     ['emails', mail],
     ['pushes', push],
   ] as const) {
-    checkDeliveries(what, t, users, state);
+    checkDeliveries(what, t, users, state, heldAtDeath);
   }
 });
 
@@ -202,17 +224,32 @@ function owners(entries: { consumer: string }[]): string {
   return [...count].map(([consumer, n]) => `${consumer}: ${n}`).join(', ') || 'no consumer';
 }
 
-function checkDeliveries(what: 'emails' | 'pushes', t: Tally, users: User[], state: StreamState | undefined): void {
+function checkDeliveries(
+  what: 'emails' | 'pushes',
+  t: Tally,
+  users: User[],
+  state: StreamState | undefined,
+  heldAtDeath: Map<string, number>,
+): void {
   const seen = `${onceEach(t, users, what)} (per replica: ${describeReplicas(t.perReplica)}).`;
   const missing = withoutDelivery(users, t);
   const drained = !!state && state.groups.length > 0 && streamDrained(state) && state.deadLetters === 0;
-  // Nothing pending and nothing given up on, yet users unserved: their entries were acked, never handled.
-  check(
-    missing.length === 0 || !drained,
-    `${seen} Yet every group's pending list is empty and nothing was dead-lettered: the missing users' entries were ` +
-      `acknowledged without being handled. ${CRASHING.join(' and ')} were killed holding entries they had read: an entry ` +
-      'acknowledged before its work is gone from the pending list, so no one can take it over. ' +
-      `Acknowledge (XACK) only after the work is done (${FILES}).${story(t, users, what)}`,
-  );
+  if (missing.length > 0 && drained) {
+    // Nothing pending and nothing given up on, yet users unserved: their entries were acked, never handled.
+    const emptyAtDeath = [...heldAtDeath].filter(([, pending]) => pending === 0).map(([id]) => id);
+    check(
+      emptyAtDeath.length === 0,
+      `${seen} Yet every group's pending list is empty and nothing was dead-lettered: the missing users' entries were ` +
+        `acknowledged without being handled. ${emptyAtDeath.join(' and ')} died holding entries it had read and not started, ` +
+        'yet nothing was pending on it when it died: it had acknowledged them before their work, so no one could take them over. ' +
+        `Acknowledge (XACK) only after the work is done (${FILES}).${story(t, users, what)}`,
+    );
+    throw new GradeError(
+      `${seen} Yet every group's pending list is empty and nothing was dead-lettered: the missing users' entries were ` +
+        'acknowledged although their work failed (the 3rd event of mail-2 and of push-2 fails once, as a refused send would). ' +
+        'A work that throws must leave its entry pending, so that a claim runs it again: acknowledge (XACK) only once the ' +
+        `work succeeded (${FILES}).${story(t, users, what)}`,
+    );
+  }
   check(exactlyOnce(t, users), `${seen}${story(t, users, what)}\n${ADVICE}`);
 }

@@ -187,7 +187,8 @@ function checkAcked(state: StreamState): void {
   check(
     state.deadLetters === 0,
     `${state.deadLetters} entries of ${state.stream} were dead-lettered (${state.stream}:dead-letter) after being delivered over and over: ` +
-      'their work was done but they were never acknowledged, so they stayed pending, and each claim ran them again until the transport gave up on them. ' +
+      'they stayed pending, and each claim ran them again until the transport gave up on them: they were never acknowledged, ' +
+      `or their work failed every time (the replicas' logs, in ${system.logDir}, say which). ` +
       `Acknowledge each entry (XACK) once its work is done (${FILES}). Groups: ${describeGroups(state)}.`,
   );
   for (const g of state.groups) {
@@ -200,7 +201,8 @@ function checkAcked(state: StreamState): void {
       onLive.length === 0,
       `Group "${g.name}" of ${state.stream} still has ${g.pending} entries pending after the traffic stopped, ` +
         `${onLive.length} of them owned by live consumers (${owners(onLive)}), delivered up to ${most} times: ` +
-        'they were handled and never acknowledged, so the pending list grows and every claim runs them again. ' +
+        'they were never acknowledged, so the pending list grows and every claim runs them again ' +
+        `(unless their work fails every time: the replicas' logs, in ${system.logDir}, say which). ` +
         `Acknowledge each entry (XACK) once its work is done (${FILES}).`,
     );
   }

@@ -176,10 +176,14 @@ function checkSomethingPublished(state: StreamState): void {
   );
 }
 
-/** A consumer that is not reading any more: its replica is down, or it has been silent for long. */
+/**
+ * A consumer that is not reading any more. Named after a replica (the default), the replica's process
+ * says; otherwise its idle time, which Redis 7.0 resets on every claim and on every read that returns
+ * entries (not on an empty one), so this is a guess for a consumer that had nothing to read.
+ */
 function isGone(consumer: { name: string; idle: number }): boolean {
   const replica = system.fleet.list().find((r) => r.id === consumer.name);
-  return (replica !== undefined && !isRunning(system.fleet, replica.id)) || consumer.idle > GONE_IDLE_MS;
+  return replica ? !isRunning(system.fleet, replica.id) : consumer.idle > GONE_IDLE_MS;
 }
 
 /** Entries handled and never acked are claimed and run again, pending forever or dead-lettered at last. */
@@ -200,7 +204,7 @@ function checkAcked(state: StreamState): void {
     check(
       onLive.length === 0,
       `Group "${g.name}" of ${state.stream} still has ${g.pending} entries pending after the traffic stopped, ` +
-        `${onLive.length} of them owned by live consumers (${owners(onLive)}), delivered up to ${most} times: ` +
+        `${onLive.length} of them owned by live consumers (${owners(onLive)}), delivered up to ${most} time(s): ` +
         'they were never acknowledged, so the pending list grows and every claim runs them again ' +
         `(unless their work fails every time: the replicas' logs, in ${system.logDir}, say which). ` +
         `Acknowledge each entry (XACK) once its work is done (${FILES}).`,

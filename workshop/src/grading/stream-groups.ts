@@ -12,7 +12,7 @@ export interface StreamGroupState {
   consumers: ConsumerInfo[];
   /** Entries delivered to the group and not acked. */
   pending: number;
-  /** Up to 100 of them, oldest first. */
+  /** Up to 1000 of them, oldest first. */
   pendingEntries: PendingEntry[];
   /** True when the group was handed every entry of the stream (nothing waits to be read). */
   readAll: boolean;
@@ -43,7 +43,7 @@ export async function streamGroups(system: LiveSystem, stream: string): Promise<
         name: g.name,
         consumers: await probe.consumers(stream, g.name),
         pending: g.pending,
-        pendingEntries: await probe.pendingEntries(stream, g.name),
+        pendingEntries: await probe.pendingEntries(stream, g.name, 1_000),
         readAll: g.lastDeliveredId === lastId,
       })),
     );

@@ -398,7 +398,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
 
     const context = new RedisStreamsContext([stream, id, group, consumer]);
     const work = async () => {
-      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS / CHAOS_CRASH_AFTER_READ
+      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS, _CRASH_AFTER_READ or _FAIL_EVENT
       await this.handleEvent(pattern, packet, context);
       await this.chaos.beforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
     };

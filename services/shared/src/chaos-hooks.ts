@@ -25,10 +25,21 @@
  *   CHAOS_CRASH_GRACE_MS to finish (record and ack), then the replica SIGKILLs itself. The crash
  *   "claimed but not sent", made exact: every event it leaves unacked was
  *   either never started or claimed and never sent, so a redelivery must send it.
+ * - CHAOS_CRASH_AFTER_READ=<n>: when the n-th event is about to be handled
+ *   (read from the broker, its handler not started), the replica starts no
+ *   more handlers: that event, and every one it reads from then on, is held
+ *   unhandled; work already running finishes (and acks) normally; after
+ *   CHAOS_CRASH_GRACE_MS the replica SIGKILLs itself. The "read but never
+ *   handled" crash: the events it held were never worked on, so only a
+ *   consumer that takes them over (or an ack before the work) decides
+ *   whether they are served or lost.
+ * - CHAOS_FAIL_EVENT=<n>: the n-th event this replica is about to handle
+ *   fails once, before its handler runs, as a refused send would: the
+ *   transport must leave it unacked, for a redelivery to run it again.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
  * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder and
- *   kind of crash (it leaves <dir>/<REPLICA_ID>.crashed-after-send or
- *   .crashed-before-send), so that its restart, which gets the same env, runs
+ *   kind of crash (it leaves <dir>/<REPLICA_ID>.crashed-after-send,
+ *   .crashed-before-send or .crashed-after-read), so that its restart, which gets the same env, runs
  *   normally, or crashes the other way if both are set.
  */
 import { existsSync, writeFileSync } from 'node:fs';
@@ -63,6 +74,8 @@ export interface ChaosSettings {
   handlerDelayMs?: number;
   crashAfterSend?: number;
   crashBeforeSend?: number;
+  crashAfterRead?: number;
+  failEvent?: number;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -91,6 +104,8 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
     handlerDelayMs: wholeNumber(env, 'CHAOS_HANDLER_DELAY_MS') || undefined,
     crashAfterSend: wholeNumber(env, 'CHAOS_CRASH_AFTER_SEND') || undefined,
     crashBeforeSend: wholeNumber(env, 'CHAOS_CRASH_BEFORE_SEND') || undefined,
+    crashAfterRead: wholeNumber(env, 'CHAOS_CRASH_AFTER_READ') || undefined,
+    failEvent: wholeNumber(env, 'CHAOS_FAIL_EVENT') || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -105,10 +120,13 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   /** Sends let through and not ended yet: a crash waits for them (a send cut in half could go either way). */
   let open = 0;
   let crashing: Promise<void> | undefined;
+  let read = 0; // events about to be handled, for CHAOS_CRASH_AFTER_READ
+  let holding: Promise<void> | undefined; // CHAOS_CRASH_AFTER_READ: no new handler runs, acks go on
+  let toHandle = 0; // events about to be handled, for CHAOS_FAIL_EVENT
   const log = (message: string) => console.log(`[${settings.replica || '?'}] ${message}`);
 
   /** True when this replica may crash now: it is one of CHAOS_CRASH_REPLICAS, and has not crashed this way before. */
-  const mayCrash = (kind: 'after-send' | 'before-send', why: string): boolean => {
+  const mayCrash = (kind: 'after-send' | 'before-send' | 'after-read', why: string): boolean => {
     if (settings.crashReplicas && !settings.crashReplicas.includes(settings.replica)) return false;
     if (settings.stateDir) {
       const marker = join(settings.stateDir, `${settings.replica || process.pid}.crashed-${kind}`);
@@ -125,6 +143,14 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
     handled += 1;
     if (handled !== after) return false;
     return mayCrash('after-send', `after ${after} sends`);
+  };
+
+  /** Counts an event about to be handled; true when this is the one CHAOS_CRASH_AFTER_READ says to hold. */
+  const holdDue = (): boolean => {
+    const after = settings.crashAfterRead;
+    if (!after) return false;
+    read += 1;
+    return read === after && mayCrash('after-read', `after ${after} events read`);
   };
 
   /**
@@ -148,6 +174,20 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   return {
     async beforeHandler() {
       if (crashing) return crashing; // crashing: start no new work (a pooled send would outlive the grace)
+      if (holding) return holding;
+      if (holdDue()) {
+        log(
+          `chaos: event #${read} read; no more handlers, SIGKILL in ${settings.crashGraceMs} ms (CHAOS_CRASH_AFTER_READ)`,
+        );
+        setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
+        holding = new Promise<void>(() => undefined);
+        return holding;
+      }
+      toHandle += 1;
+      if (toHandle === settings.failEvent) {
+        log(`chaos: event #${toHandle} fails before its handler (CHAOS_FAIL_EVENT)`);
+        throw new Error(`chaos: event #${toHandle} failed on purpose (CHAOS_FAIL_EVENT)`);
+      }
       const ms = settings.handlerDelayMs;
       if (ms) await new Promise((resolve) => setTimeout(resolve, ms));
     },

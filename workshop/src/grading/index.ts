@@ -40,6 +40,7 @@ export { checkJoinsDeclaredNetwork } from './networks';
 export { checkContainersOutput, checkOpenedUrl } from './outputs';
 export { jetStreamDurables, lastStoredEvent, subscriptionsOn, type StoredEvent } from './queries';
 export { describeReplicas, tally, type Delivery, type Tally } from './sinks';
+export { streamDrained, streamGroups, type StreamGroupState, type StreamState } from './stream-groups';
 export { createUser, createUsers, settle } from './traffic';
 export { subscriptionsByReplica, type ReplicaSubscriptions } from './subscription-owners';
 export { checkNoServiceOn, transportChoicesOn } from './transport-choices';

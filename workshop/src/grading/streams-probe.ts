@@ -13,6 +13,16 @@ export interface ConsumerInfo {
   idle: number;
 }
 
+export interface PendingEntry {
+  id: string;
+  /** The consumer that owns it now. */
+  consumer: string;
+  /** Milliseconds since it was last delivered (or claimed). */
+  idle: number;
+  /** How many times it was delivered (a claim counts one more). */
+  deliveries: number;
+}
+
 export interface GroupInfo {
   name: string;
   consumers: number;
@@ -76,6 +86,30 @@ export class StreamsProbe {
 
   async length(stream: string): Promise<number> {
     return this.redis.xlen(stream);
+  }
+
+  /**
+   * Up to `count` entries pending in `group` (delivered, not acked), oldest
+   * first: who owns each, how long it has been idle, how often it was delivered.
+   */
+  async pendingEntries(stream: string, group: string, count = 100): Promise<PendingEntry[]> {
+    try {
+      const rows = (await this.redis.xpending(stream, group, '-', '+', count)) as [string, string, number, number][];
+      return rows.map(([id, consumer, idle, deliveries]) => ({
+        id,
+        consumer,
+        idle: Number(idle),
+        deliveries: Number(deliveries),
+      }));
+    } catch (error) {
+      if (isMissing(error)) return [];
+      throw error;
+    }
+  }
+
+  /** How many entries of `stream` were given up on (the transport's `<stream>:dead-letter` stream). */
+  async deadLetters(stream: string): Promise<number> {
+    return this.redis.xlen(`${stream}:dead-letter`);
   }
 
   /** The id of the newest entry ever added to `stream` ('0-0' if none). */

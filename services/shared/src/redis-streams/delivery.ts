@@ -1,52 +1,14 @@
 /**
- * The delivery contract of a Redis Streams consumer group, one small function
- * per promise:
+ * The delivery steps the server takes around the service's claim and ack
+ * (options.delivery), one small function per promise:
  *
- * - ackEntry: XACK only after the handler's work is done (a crash before it
- *   leaves the entry pending, so it is redelivered, never lost);
- * - claimIdle: XAUTOCLAIM takes over entries a consumer took and never acked
- *   (it crashed, or its handler failed);
  * - keepInFlight: while a handler runs, its entries' idle time is reset
  *   (XCLAIM ... JUSTID), so a slow live handler is not claimed and run twice;
  * - deliveriesOf / deadLetter: an entry delivered too often (a poison event)
  *   is copied to `<stream>:dead-letter` and acked, instead of retried forever.
  */
 import type { Redis } from 'ioredis';
-import { type AutoClaimReply, type RawEntry, PACKET_FIELD, fieldOf } from './stream-entry.js';
-
-export async function ackEntry(redis: Redis, stream: string, group: string, id: string): Promise<void> {
-  await redis.xack(stream, group, id);
-}
-
-export interface ClaimResult {
-  /** Where the next XAUTOCLAIM starts ('0-0' when the pending list was scanned to its end). */
-  next: string;
-  entries: RawEntry[];
-  /** Ids that were pending but are no longer in the stream (XDEL, trimming): Redis >= 7 drops them from the pending list. */
-  deleted: string[];
-}
-
-/** One XAUTOCLAIM round: up to `count` entries of `group` idle for more than `minIdleMs`, now owned by `consumer`. */
-export async function claimIdle(
-  redis: Redis,
-  stream: string,
-  group: string,
-  consumer: string,
-  minIdleMs: number,
-  cursor: string,
-  count: number,
-): Promise<ClaimResult> {
-  const [next, entries, deleted] = (await redis.xautoclaim(
-    stream,
-    group,
-    consumer,
-    minIdleMs,
-    cursor,
-    'COUNT',
-    count,
-  )) as AutoClaimReply;
-  return { next, entries, deleted: deleted ?? [] };
-}
+import { PACKET_FIELD, fieldOf } from './stream-entry.js';
 
 // Resets the idle time of the ids (ARGV[3..]) that `consumer` (ARGV[2]) still owns in `group` (ARGV[1]):
 // never takes back an entry another consumer has claimed meanwhile.

@@ -1,11 +1,18 @@
 /**
  * A NestJS transport over Redis Streams consumer groups:
  *
- *   strategy: new RedisStreamsServer({ ...redisConnection(), group: 'mail', idempotency: { doneTtlMs: 86_400_000 } })
+ *   strategy: new RedisStreamsServer({ ...redisConnection(), group: 'mail', delivery: { claim, handle } })
+ *   (claim and handle: the service's own, step 6's claim-and-ack.ts)
  *   ClientsModule: { customClass: RedisStreamsClient, options: redisConnection() }
  */
 export { RedisStreamsClient } from './client.js';
 export { RedisStreamsContext } from './context.js';
 export { deadLetterKey } from './delivery.js';
 export { REDIS_STREAMS_TRANSPORT, RedisStreamsServer } from './server.js';
-export type { IdempotencyOptions, RedisStreamsClientOptions, RedisStreamsServerOptions } from './options.js';
+export type {
+  ClaimedEntries,
+  RedisStreamsClientOptions,
+  RedisStreamsServerOptions,
+  StreamDelivery,
+  StreamGroup,
+} from './options.js';

@@ -4,8 +4,9 @@
  * can shorten them without touching the services' code.
  */
 import type { Deserializer, Serializer } from '@nestjs/microservices';
+import type { Redis } from 'ioredis';
 import type { ChaosHooks } from '../chaos-hooks.js';
-import type { IdempotencyOptions as StoreOptions } from './idempotency-store.js';
+import type { RawEntry } from './stream-entry.js';
 
 export interface RedisConnectionOptions {
   /** redis://host:port; takes precedence over host/port. */
@@ -14,28 +15,55 @@ export interface RedisConnectionOptions {
   port?: number;
 }
 
+/** One consumer of one group on one stream, with the connection to give it commands. */
+export interface StreamGroup {
+  redis: Redis;
+  stream: string;
+  group: string;
+  consumer: string;
+}
+
+/** What a claim took over: one page of the group's pending list. */
+export interface ClaimedEntries {
+  /** Where the next claim starts; '0-0' once the pending list was scanned to its end. */
+  next: string;
+  /** The entries now owned by this consumer, to be run again. */
+  entries: RawEntry[];
+  /** Ids that were pending but are gone from the stream (XDEL, trimming): the server dead-letters them. */
+  deleted?: string[];
+}
+
 /**
- * The shared idempotency store's options (leaseMs, doneTtlMs, prefix: see
- * ./idempotency-store.ts), plus which id to deduplicate on.
+ * The two decisions of a consumer group's delivery contract, written by the
+ * service (step 6's claim-and-ack.ts) and called by the server:
+ *
+ * - `claim`: take over entries of the group that were delivered and not acked
+ *   for longer than `minIdleMs` (their consumer died, or its handler failed),
+ *   up to `count`, scanning the pending list from `cursor`;
+ * - `handle`: run `work` (the handler) for entry `id`, and acknowledge the
+ *   entry so that the group forgets it. A crash, or a `work` that throws,
+ *   must leave the entry pending, for a claim to bring it back.
+ *
+ * The server does the rest: reading, running at most `concurrency` at once,
+ * keeping running entries from looking idle, dead-lettering an entry delivered
+ * `maxDeliveries` times or deleted while pending, trimming, closing.
  */
-export interface IdempotencyOptions extends StoreOptions {
-  /**
-   * The id an event is deduplicated on. Default: the payload's `eventId`
-   * when it has one (so a publisher's retry is caught too), else the stream
-   * entry id.
-   */
-  key?: (data: unknown, entryId: string) => string;
+export interface StreamDelivery {
+  claim(group: StreamGroup, minIdleMs: number, count: number, cursor: string): Promise<ClaimedEntries>;
+  handle(group: StreamGroup, id: string, work: () => Promise<void>): Promise<void>;
 }
 
 export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   /** The consumer group: one per service (e.g. 'mail'). Each event reaches one consumer of each group. */
   group: string;
+  /** How this consumer claims a dead consumer's entries and acknowledges its own (see StreamDelivery). */
+  delivery: StreamDelivery;
   /** This replica's name in the group. Default: REPLICA_ID, else host-pid. Keep it stable across restarts. */
   consumer?: string;
   /**
    * Where a group that does not exist yet starts: '0' (default: every entry
    * still in the stream, so events published before the group existed reach
-   * it; pair it with idempotency) or '$' (new events only).
+   * it) or '$' (new events only).
    */
   startId?: '$' | '0';
   /**
@@ -75,14 +103,6 @@ export interface RedisStreamsServerOptions extends RedisConnectionOptions {
   forgetConsumersIdleMs?: number;
   /** Fault hooks around each handler (tests only). Default: the CHAOS_* environment, read once. */
   chaos?: ChaosHooks;
-  /**
-   * Skip events this group already handled (at-least-once delivery
-   * redelivers), with a record per event id in Redis (SET NX, with a TTL).
-   * Off unless given. The claim's lease defaults to claimIdleMs; keys are
-   * `idem-stream:<group>:<event id>`, apart from the records of a handler's
-   * own guard (../idempotency, step 5), so both can be on.
-   */
-  idempotency?: IdempotencyOptions | boolean;
   serializer?: Serializer;
   deserializer?: Deserializer;
 }
@@ -98,7 +118,6 @@ export interface RedisStreamsClientOptions extends RedisConnectionOptions {
 export const DEFAULT_CONCURRENCY = 10;
 export const DEFAULT_CLAIM_IDLE_MS = 30_000;
 export const DEFAULT_BLOCK_MS = 2_000;
-export const IDEMPOTENCY_PREFIX = 'idem-stream';
 export const DEFAULT_MAX_DELIVERIES = 5;
 export const DEFAULT_HANDLER_TIMEOUT_MS = 60_000;
 export const DEFAULT_CLOSE_GRACE_MS = 30_000;
@@ -132,6 +151,8 @@ export function resolveServerOptions(
   env: Record<string, string | undefined> = process.env,
 ): ResolvedServerOptions {
   if (!options.group?.trim()) throw new Error('RedisStreamsServer needs a consumer group name (group)');
+  if (typeof options.delivery?.claim !== 'function' || typeof options.delivery?.handle !== 'function')
+    throw new Error('RedisStreamsServer needs delivery: { claim, handle } (how entries are claimed and acknowledged)');
   const claimIdleMs =
     positiveInt('claimIdleMs', options.claimIdleMs, env.REDIS_STREAMS_CLAIM_IDLE_MS) ?? DEFAULT_CLAIM_IDLE_MS;
   const claimIntervalMs =

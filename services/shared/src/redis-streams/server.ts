@@ -8,10 +8,11 @@
  *   MKSTREAM; BUSYGROUP means it is there already);
  * - reads new entries with XREADGROUP as consumer <REPLICA_ID>, one replica
  *   of the group gets each entry, and runs up to `concurrency` at once;
- * - XACKs an entry only after the handler's promise resolved: a replica that
+ * - hands each entry to `delivery.handle` with the handler's work: the
+ *   service's code acknowledges it (XACK) after the work, so a replica that
  *   crashes mid-work leaves the entry pending;
- * - every claimIntervalMs, takes over entries pending for longer than
- *   claimIdleMs (XAUTOCLAIM), from a crashed consumer or a failed handler;
+ * - every claimIntervalMs, asks `delivery.claim` to take over entries pending
+ *   for longer than claimIdleMs (from a crashed consumer or a failed handler);
  * - while a handler runs, keeps its entry from going idle (XCLAIM JUSTID), so
  *   a slow handler is not claimed by another consumer and run twice;
  * - an entry delivered maxDeliveries times, or deleted while pending, goes to
@@ -20,27 +21,26 @@
  *   consumer name picks up where it died), and forgets long-idle consumers
  *   with nothing pending; every trimIntervalMs, trims what every group acked;
  * - on close, lets running handlers finish and ack (up to closeGraceMs).
- * That is at-least-once; with `idempotency`, a redelivered event that this
- * group already handled is acked without running the handler again. No
+ * That is at-least-once: an entry whose work was done and whose ack was not
+ * (a crash in between) runs again on the consumer that claims it. No
  * ordering: entries run concurrently, and a retried one runs after later ones.
- * The delivery steps themselves are in delivery.ts.
+ * The claim and the ack are the service's (options.delivery: step 6's
+ * claim-and-ack.ts); the other delivery steps are in delivery.ts.
  */
 import { Logger } from '@nestjs/common';
 import { Server, type CustomTransportStrategy, type ReadPacket } from '@nestjs/microservices';
 import { Redis } from 'ioredis';
 import { isObservable, lastValueFrom } from 'rxjs';
 import { chaosFromEnv, type ChaosHooks } from '../chaos-hooks.js';
-import { ClaimHeldError } from '../idempotency/guard.js';
-import { IdempotencyStore } from './idempotency-store.js';
 import { onRedisError } from '../redis-errors.js';
-import { ackEntry, claimIdle, deadLetter, deliveriesOf, keepInFlight } from './delivery.js';
+import { deadLetter, deliveriesOf, keepInFlight } from './delivery.js';
 import { forgetIdleConsumers, trimAcked } from './housekeeping.js';
 import {
-  IDEMPOTENCY_PREFIX,
   connectionOf,
   resolveServerOptions,
   type RedisStreamsServerOptions,
   type ResolvedServerOptions,
+  type StreamGroup,
 } from './options.js';
 import { RedisStreamsContext } from './context.js';
 import { PACKET_FIELD, fieldOf, streamKey, type RawEntry, type ReadGroupReply } from './stream-entry.js';
@@ -60,7 +60,6 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   private readonly readers: Redis[] = [];
   private readonly loops: Promise<void>[] = [];
   private commands?: Redis;
-  private idempotency?: IdempotencyStore;
   private closing = false;
   private readonly chaos: ChaosHooks;
   private housekeeping?: NodeJS.Timeout;
@@ -76,16 +75,6 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
   async listen(callback: (error?: unknown) => void): Promise<void> {
     try {
       this.commands = await this.connect('commands');
-      if (this.options.idempotency) {
-        const own = this.options.idempotency === true ? {} : this.options.idempotency;
-        this.idempotency = new IdempotencyStore(this.commands, {
-          leaseMs: this.settings.claimIdleMs,
-          prefix: IDEMPOTENCY_PREFIX,
-          owner: this.settings.consumer,
-          log: (message) => this.logger.warn(message),
-          ...own,
-        });
-      }
       const patterns: string[] = [];
       for (const [pattern, handler] of this.messageHandlers) {
         if (handler.isEventHandler) patterns.push(pattern);
@@ -105,7 +94,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
       const { group, consumer, claimIdleMs, concurrency } = this.settings;
       this.logger.log(
         `consumer ${consumer} of group ${group} on ${patterns.map(streamKey).join(', ') || 'no stream'}` +
-          ` (${concurrency} at a time, claims entries idle > ${claimIdleMs} ms${this.idempotency ? ', idempotent' : ''})`,
+          ` (${concurrency} at a time, claims entries idle > ${claimIdleMs} ms)`,
       );
       this._status$.next('connected');
       callback();
@@ -339,8 +328,16 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     let cursor = '0-0';
     do {
       if (free() === 0) return; // the rest waits for the next round
-      const claimed = await claimIdle(redis, stream, group, consumer, claimIdleMs, cursor, free());
-      for (const id of claimed.deleted) {
+      let claimed;
+      try {
+        claimed = await this.options.delivery.claim(this.groupOf(stream), claimIdleMs, free(), cursor);
+      } catch (error) {
+        // The service's claim failed: reading new entries goes on, the next round tries again.
+        this.logger.error(`claiming idle entries of ${stream} failed: ${messageOf(error)}`);
+        return;
+      }
+      for (const id of claimed.deleted ?? []) {
+        // Redis >= 7 has dropped it from the pending list already: only the dead letter is left to write.
         await deadLetter(redis, {
           stream,
           group,
@@ -366,8 +363,7 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
           continue;
         }
         const reason = `failed ${count - 1} deliveries (maxDeliveries ${maxDeliveries})`;
-        await deadLetter(redis, { stream, group, consumer, id, reason, fields });
-        await ackEntry(redis, stream, group, id);
+        await this.giveUp(stream, id, reason, fields);
         this.logger.error(`${stream} entry ${id} ${reason}: dead-lettered and acked`);
       }
       if (runnable.length > 0) {
@@ -377,11 +373,11 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
         );
       }
       runnable.forEach(start);
-      cursor = claimed.next;
+      cursor = claimed.next || '0-0';
     } while (cursor !== '0-0' && !this.closing);
   }
 
-  /** One entry: (dedupe,) run the handler, (record,) ack. Not acked when the handler fails. */
+  /** One entry: the service's `delivery.handle` runs the handler and acks; an unreadable entry is given up on. */
   private async handleEntry(pattern: string, stream: string, [id, fields]: RawEntry): Promise<void> {
     const { group, consumer, claimIdleMs } = this.settings;
     const raw = fieldOf(fields, PACKET_FIELD);
@@ -395,63 +391,38 @@ export class RedisStreamsServer extends Server implements CustomTransportStrateg
     if (!packet) {
       // Deleted from the stream while pending (re-read after a restart), or not written by RedisStreamsClient.
       const reason = fields ? 'no readable packet' : 'deleted from the stream while pending';
-      await deadLetter(this.commands!, { stream, group, consumer, id, reason, fields });
-      await this.ack(stream, id);
+      await this.giveUp(stream, id, reason, fields);
       this.logger.error(`entry ${id} on ${stream}: ${reason}; dead-lettered and acked, no handler run`);
       return;
     }
 
     const context = new RedisStreamsContext([stream, id, group, consumer]);
-    const run = async () => {
-      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
+    const work = async () => {
+      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS, _CRASH_AFTER_READ or _FAIL_EVENT
       await this.handleEvent(pattern, packet, context);
+      await this.chaos.beforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
     };
-    let ran = true;
     try {
-      if (this.idempotency) {
-        // Claim (SET NX, with a lease), run, record "done" (with a TTL); or learn it was done already.
-        const key = this.idempotency.key(group, this.eventIdOf(packet.data, stream, id));
-        const result = await this.idempotency.once(key, run);
-        ran = result.ran;
-        if (!result.ran) {
-          this.logger.log(
-            `${pattern} entry ${id} already handled by group ${group} (${result.by}): acked, not run again`,
-          );
-        }
-      } else {
-        await run();
-      }
+      await this.options.delivery.handle(this.groupOf(stream), id, work);
     } catch (error) {
-      if (isClaimHeld(error)) {
-        // Someone holds the event's claim (a live replica working, or a dead one whose lease runs out):
-        // left pending, a later claim brings it back.
-        this.logger.log(`${pattern} entry ${id}: ${messageOf(error)}; left pending`);
-      } else {
-        this.logger.error(
-          `${pattern} entry ${id} failed (${messageOf(error)}): not acked, retried in about ${claimIdleMs} ms`,
-        );
-      }
-      return;
+      this.logger.error(
+        `${pattern} entry ${id} failed (${messageOf(error)}): left pending, claimed again after about ${claimIdleMs} ms`,
+      );
     }
-    if (ran) await this.chaos.beforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
-    await this.ack(stream, id); // only now: a crash before this line means a redelivery, never a loss
   }
 
-  private eventIdOf(data: unknown, stream: string, entryId: string): string {
-    const custom = typeof this.options.idempotency === 'object' ? this.options.idempotency.key : undefined;
-    if (custom) return custom(data, entryId);
-    const eventId = (data as { eventId?: unknown } | null)?.eventId;
-    return typeof eventId === 'string' && eventId ? eventId : `${stream}:${entryId}`;
+  /** What the service's claim and ack get: this consumer of its group on `stream`. */
+  private groupOf(stream: string): StreamGroup {
+    const { group, consumer } = this.settings;
+    return { redis: this.commands!, stream, group, consumer };
   }
 
-  private async ack(stream: string, id: string): Promise<void> {
-    await ackEntry(this.commands!, stream, this.settings.group, id);
+  /** An entry that will never run: copied to the dead-letter stream (with why), then acked so the group forgets it. */
+  private async giveUp(stream: string, id: string, reason: string, fields: string[] | null): Promise<void> {
+    const { group, consumer } = this.settings;
+    await deadLetter(this.commands!, { stream, group, consumer, id, reason, fields });
+    await this.commands!.xack(stream, group, id);
   }
-}
-
-/** ClaimHeldError, thrown by our store or by a handler's own guard (then as Nest's RPC error object). */
-function isClaimHeld(error: unknown): boolean {
-  return error instanceof ClaimHeldError || (!!error && typeof error === 'object' && 'retryAfterMs' in error);
 }
 
 function messageOf(error: unknown): string {

@@ -19,9 +19,6 @@ export type RawEntry = [id: string, fields: string[] | null];
 /** The reply of XREADGROUP: [[stream, entries]], or null when BLOCK timed out. */
 export type ReadGroupReply = [stream: string, entries: RawEntry[]][] | null;
 
-/** The reply of XAUTOCLAIM (Redis >= 7): [next cursor, claimed entries, ids deleted from the stream]. */
-export type AutoClaimReply = [next: string, entries: RawEntry[], deleted?: string[]];
-
 /** The value of `name` among an entry's fields, or undefined. */
 export function fieldOf(fields: string[] | null, name: string): string | undefined {
   if (!fields) return undefined;

@@ -4,6 +4,11 @@ import { lastValueFrom } from 'rxjs';
 import { RedisStreamsClient, RedisStreamsServer } from '../../../../services/shared/src/redis-streams/index.js';
 import { trimAcked } from '../../../../services/shared/src/redis-streams/housekeeping.js';
 import type { RedisStreamsServerOptions } from '../../../../services/shared/src/redis-streams/options.js';
+// The claim and the ack are the service's code (step 6's learner file): the tests run the reference solution's.
+import {
+  ackAfterWork,
+  claimStale,
+} from '../../../../solutions/06-redis-streams/services/shared/src/redis-streams/claim-and-ack.js';
 import { delay, listen, logged, recorder, waitFor } from './common';
 
 type Args = Record<string, unknown> & { url: string };
@@ -33,11 +38,13 @@ async function startServer(
   handler: Handler,
   options: Partial<RedisStreamsServerOptions>,
 ): Promise<RedisStreamsServer> {
-  const server = new RedisStreamsServer({ url, group: 'g', consumer: 'c1', chaos: noChaos, ...options });
+  const server = new RedisStreamsServer({ url, group: 'g', consumer: 'c1', chaos: noChaos, delivery, ...options });
   server.addHandler(stream, handler as never, true);
   await listen(server);
   return server;
 }
+
+const delivery = { claim: claimStale, handle: ackAfterWork };
 
 const noChaos = { beforeHandler: async () => undefined, beforeAck: async () => undefined };
 
@@ -152,17 +159,57 @@ export async function poisonDeadLettered({ url }: Args) {
   });
 }
 
-/** Finding 6: close() lets a running handler finish, ack and record "done" before the connections close. */
+/** Finding 6: close() lets a running handler finish and ack before the connections close. */
 export async function closeDrains({ url }: Args) {
   const stream = 'f6';
   return withRedis(url, async (redis) => {
     const r = recorder(() => delay(5_500)); // longer than the 5 s the old close() waited
-    const server = await startServer(url, stream, r.handler, { idempotency: { leaseMs: 2_000 } });
+    const server = await startServer(url, stream, r.handler, {});
     await publish(url, stream, 1);
     await waitFor(() => r.runs.length === 1, { what: 'the handler to start' });
     await server.close();
-    const done = await redis.get(`idem-stream:g:${stream}-0`);
-    return { finished: r.runs.filter((run) => run.done).length, pending: await pendingOf(redis, stream), done };
+    return { finished: r.runs.filter((run) => run.done).length, pending: await pendingOf(redis, stream) };
+  });
+}
+
+/**
+ * Step 6's promise: entries a consumer read and never acked (it died) are
+ * taken over by a live consumer once idle, run, acked; the group drains.
+ */
+export async function deadConsumersEntriesClaimed({ url }: Args) {
+  const stream = 'f21';
+  return withRedis(url, async (redis) => {
+    await redis.xgroup('CREATE', stream, 'g', '0', 'MKSTREAM');
+    await publish(url, stream, 5);
+    // A consumer reads three entries and dies before handling them.
+    await redis.xreadgroup('GROUP', 'g', 'dead-replica', 'COUNT', 3, 'STREAMS', stream, '>');
+    const heldByDead = await pendingOf(redis, stream);
+    const r = recorder();
+    const server = await startServer(url, stream, r.handler, { claimIdleMs: 300, claimIntervalMs: 100 });
+    await waitFor(() => r.runs.length === 5 && pendingOf(redis, stream).then((n) => n === 0), {
+      what: "the dead consumer's 3 entries claimed and all 5 acked",
+      timeoutMs: 5_000,
+    });
+    await server.close();
+    return { heldByDead, runs: r.runs.length, logs: logged(/claimed 3 entries/) };
+  });
+}
+
+/** Step 6's other promise: an entry whose work fails stays pending (no ack), and a later claim runs it again. */
+export async function failedWorkStaysPending({ url }: Args) {
+  const stream = 'f22';
+  return withRedis(url, async (redis) => {
+    const r = recorder((run) => (run === 1 ? Promise.reject(new Error('SMTP refused')) : Promise.resolve()));
+    const server = await startServer(url, stream, r.handler, { claimIdleMs: 300, claimIntervalMs: 100 });
+    await publish(url, stream, 1);
+    await waitFor(() => r.runs.length === 1, { what: 'the first run to fail' });
+    const pendingAfterFailure = await pendingOf(redis, stream);
+    await waitFor(() => r.runs.length === 2 && pendingOf(redis, stream).then((n) => n === 0), {
+      what: 'the failed entry claimed, run again and acked',
+      timeoutMs: 5_000,
+    });
+    await server.close();
+    return { pendingAfterFailure, runs: r.runs.length };
   });
 }
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { type MicroserviceOptions } from '@nestjs/microservices';
 import { RedisStreamsServer } from '../../shared/src/redis-streams/index.js';
+import { ackAfterWork, claimStale } from '../../shared/src/redis-streams/claim-and-ack.js';
 import { redisConnection } from '../../shared/src/transports.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { PushModule } from './push.module.js';
@@ -14,8 +15,8 @@ run(async () => {
     strategy: new RedisStreamsServer({
       ...redisConnection(),
       group: 'push',
-      // A crashed replica's unacked events are redelivered: skip the ones this group already handled.
-      idempotency: { doneTtlMs: 24 * 60 * 60 * 1000 },
+      // A dead replica's pending entries are claimed by a live one; each entry is acked after its work.
+      delivery: { claim: claimStale, handle: ackAfterWork },
     }),
   });
   app.enableShutdownHooks();

@@ -9,8 +9,11 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(PushModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.REDIS, // TODO: a Redis Streams consumer group instead (strategy: new RedisStreamsServer(...))
-    options: redisConnection(), // TODO: group 'push', and skip events the group already handled (idempotency)
+    // TODO: the push replicas read the events from a Redis stream, as one consumer group that all of them
+    // share and no other service joins, with the claim and the ack you write in claim-and-ack.ts. The server
+    // that reads a stream is given in services/shared/src/redis-streams.
+    transport: Transport.REDIS,
+    options: redisConnection(),
   });
   app.enableShutdownHooks();
   await app.listen();

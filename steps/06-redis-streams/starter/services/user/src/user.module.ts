@@ -11,7 +11,10 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          transport: Transport.REDIS, // TODO: XADD to a stream instead of PUBLISH: customClass: RedisStreamsClient
+          // TODO: append each event to a Redis stream, where it stays until every consumer group has it,
+          // instead of publishing it to whoever listens right now. The client that appends to a stream is given
+          // in services/shared/src/redis-streams.
+          transport: Transport.REDIS,
           options: redisConnection(),
         }),
       },

@@ -251,3 +251,14 @@ describe('the real steps', () => {
     },
   );
 });
+
+test("the facilitator's table says how much each learner writes in each step, as counted", () => {
+  const page = readFileSync(join(REPO, 'workshop-docs', 'facilitator.md'), 'utf8');
+  const said = Object.fromEntries(
+    [...page.matchAll(/^\| step (\d+)\b[^|]*\|\s*(\d+) lines\s*\|/gm)].map((m) => [Number(m[1]), Number(m[2])]),
+  );
+  const counted = Object.fromEntries(
+    loadSteps().map((s) => [s.id, learnerLines(s).reduce((n, f) => n + f.lines, 0)] as const),
+  );
+  expect(said).toEqual(counted);
+});

@@ -1,6 +1,7 @@
 /**
  * The stream the user service publishes its events into, and mail and push
- * read from: it keeps each event until every service's durable has it.
+ * read from, each through a durable of its own: whatever one service does
+ * with an event, the other still gets it.
  */
 import { RetentionPolicy } from '@nats-io/jetstream';
 import { USER_CREATED } from '../events.js';

@@ -14,7 +14,7 @@ export function durableConsumer(service: string): DurableConfig {
     // Each event is acked on its own, once its work is done.
     ack_policy: AckPolicy.Explicit,
     // Unacked this long after a delivery (or the last working()), it goes to another replica.
-    ack_wait: nanos(30_000),
+    ack_wait: nanos(5_000),
     // A poison event is tried this many times, not forever.
     max_deliver: 10,
   };

@@ -11,7 +11,7 @@ export function durableConsumer(service: string): DurableConfig {
   return {
     // TODO: name it so that all replicas of a service share it, and each service has its own.
     durable_name: '',
-    // TODO: each event is acknowledged on its own; one left unacknowledged for 30 s goes to another replica;
+    // TODO: each event is acknowledged on its own; one left unacknowledged for 5 s goes to another replica;
     // a failing event is tried 10 times at most.
   };
 }

@@ -9,7 +9,7 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    // TODO: consume the user events' stream through the mail service's own durable consumer, and answer each
+    // TODO: consume the stream of user events through one durable consumer that all mail replicas share, and answer each
     // delivery with the delivery contract of services/shared/src/delivery (the JetStream server strategy in
     // services/shared/src/jetstream takes the three as options).
     transport: Transport.NATS,

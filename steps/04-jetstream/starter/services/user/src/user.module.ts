@@ -11,7 +11,7 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          // TODO: publish into the user events' stream and wait for the stream to confirm it stored each event:
+          // TODO: publish into the stream of user events and wait for the stream to confirm it stored each event:
           // a core NATS publish gets no such answer (services/shared/src/jetstream has a client for it).
           transport: Transport.NATS,
           options: { servers: natsServers() },

@@ -140,9 +140,15 @@ describe('a send slower than the ack wait', () => {
       withoutDelivery(users, mail).length === 0,
       `${withoutDelivery(users, mail).length} of ${USERS} users got no welcome email within ${3 * SEND_MS} ms, each send taking ${SEND_MS} ms.`,
     );
-    const redelivered = (await jetStreamDurables(system))
-      .filter((d) => d.delivered > 0)
-      .reduce((sum, d) => sum + d.redelivered, 0);
+    const working = (await jetStreamDurables(system)).filter((d) => d.delivered > 0);
+    const acked = working.reduce((sum, d) => sum + d.acked, 0);
+    check(
+      acked > 0,
+      `Every user got an email, but the durables (${working.map((d) => d.durable).join(', ') || 'none'}) have ` +
+        'acked none of the events they delivered: each one comes back after the ack wait, and is sent again. ' +
+        'Once the handler finished, ack the event (services/shared/src/delivery/settle.ts).',
+    );
+    const redelivered = working.reduce((sum, d) => sum + d.redelivered, 0);
     check(
       redelivered === 0 && twiceOrMore(mail, users) === 0,
       `With each email taking ${SEND_MS} ms and an ack wait of ${ACK_WAIT_MS} ms, JetStream redelivered ${redelivered} ` +

@@ -12,10 +12,9 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { USER_CREATE, type User } from '../../services/shared/src/events';
-import { USER_EVENTS_STREAM } from '../../services/shared/src/jetstream/stream';
+import { USER_CREATE, USER_CREATED, type User } from '../../services/shared/src/events';
 import { startBurst } from '../src/grading/chaos';
-import { deleteStream, jetStreamConsumer, waitForJetStreamReady } from './support/jetstream';
+import { deleteStreamOf, jetStreamConsumer, waitForJetStreamReady } from './support/jetstream';
 import {
   BURST_RATE,
   deliveredTwice,
@@ -82,7 +81,7 @@ afterEach(async () => {
   fleet = undefined;
   await backing.clearSinks();
   // The next scenario starts from an empty stream and new durables.
-  await deleteStream(backing.endpoints.natsUrl!, USER_EVENTS_STREAM.name);
+  await deleteStreamOf(backing.endpoints.natsUrl!, USER_CREATED);
   await rm(chaosDir, { recursive: true, force: true });
 });
 

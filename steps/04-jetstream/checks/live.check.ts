@@ -1,7 +1,12 @@
 /**
- * Step 4, live: 200 users while a mail replica is killed mid-burst (and
- * restarted): every user still gets a welcome email. Duplicates are allowed
- * here; step 5 removes them.
+ * Step 4, live, on two systems:
+ * 1. 200 users while a mail replica is killed mid-burst (and restarted):
+ *    every user still gets a welcome email and a push; each service reads
+ *    the stream through ONE durable, shared by its replicas; the user service
+ *    publishes with a JetStream publish. Duplicates are allowed here (a kill
+ *    after a send, before its ack); step 5 removes them.
+ * 2. A few users, each email slower than the ack wait, nothing killed: no
+ *    event is redelivered while its first delivery is still at work.
  */
 import {
   check,
@@ -11,59 +16,146 @@ import {
   startSystem,
   plannedTopology,
   jetStreamDurables,
+  lastStoredEvent,
   withEnv,
   describeReplicas,
+  createUsers,
+  USER_CREATED,
   type LiveSystem,
+  type Tally,
+  type User,
   story,
 } from '../../../workshop/src/grading';
 
-const USERS = 200;
-/** Short, so the killed replica's unacked events come back within the check. */
-const ENV = { JETSTREAM_ACK_WAIT_MS: '2000' };
-let system: LiveSystem;
+const ADVICE =
+  'In step 4 the services use NATS (NATS_URL): mail and push consume user.created from a JetStream stream, through the stream, durable and settle of services/shared/src/delivery.';
 
-beforeAll(async () => {
-  const topology = await plannedTopology({ transport: 'jetstream', mailReplicas: 2, pushReplicas: 2 });
-  system = await startSystem(
-    withEnv(topology, { mail: ENV, push: ENV }),
-    'In step 4 the services use NATS (NATS_URL): mail and push consume user.created from a JetStream stream.',
-    { slowSmtpMs: 250, chaos: true }, // a slow mail provider: the killed replica always has emails in flight
-  );
+/** How many users got more than one delivery. */
+const twiceOrMore = (t: Tally, users: User[]) => users.filter((u) => (t.perUser.get(u.id) ?? 0) > 1).length;
+
+describe('a mail replica killed mid-burst', () => {
+  const USERS = 200;
+  /** Short, so the killed replica's unacked events come back within the check. */
+  const ENV = { JETSTREAM_ACK_WAIT_MS: '2000' };
+  let system: LiveSystem;
+  let users: User[] = [];
+  let mail: Tally | undefined;
+
+  beforeAll(async () => {
+    const topology = await plannedTopology({ transport: 'jetstream', mailReplicas: 2, pushReplicas: 2 });
+    system = await startSystem(
+      withEnv(topology, { mail: ENV, push: ENV }),
+      ADVICE,
+      { slowSmtpMs: 250, chaos: true }, // a slow mail provider: the killed replica always has emails in flight
+    );
+  });
+
+  afterAll(() => system?.stop());
+
+  test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes without a welcome email`, async () => {
+    const emails = () => system.backing.mail.deliveries();
+    const { burst, createdAtKill } = await killMidBurst(system.fleet, emails, 'mail-1', { count: USERS });
+    users = await burst.done;
+    await system.fleet.startReplica('mail-1', { waitForBroker: false });
+
+    mail = await everyUserServed(emails, users);
+    const lost = withoutDelivery(users, mail);
+    check(
+      lost.length === 0,
+      `${lost.length} of ${USERS} users got no welcome email after mail-1 was killed (after ${createdAtKill} users were created). ` +
+        `Emails per replica: ${describeReplicas(mail.perReplica)}.${story(mail, users, 'emails')}\n` +
+        'What a replica had taken and not acked must come back to another one: consume user.created from a JetStream durable ' +
+        'with explicit acks, and ack an event only after its handler finished (services/shared/src/delivery/settle.ts), ' +
+        'never before: an event acked before its email is out is gone when the replica dies.',
+    );
+    const push = await everyUserServed(() => system.backing.push.deliveries(), users);
+    const noPush = withoutDelivery(users, push);
+    check(
+      noPush.length === 0,
+      `${noPush.length} of ${USERS} users got no push: push must consume from the stream too, with a durable of its own.`,
+    );
+  });
+
+  test('mail and push each consume the stream through ONE durable consumer, shared by their replicas', async () => {
+    const durables = await jetStreamDurables(system);
+    const working = durables.filter((d) => d.delivered > 0);
+    const names = (list: typeof durables) => list.map((d) => `${d.durable} (${d.delivered} delivered)`).join(', ');
+    const emailed = mail ? twiceOrMore(mail, users) : 0;
+    check(
+      working.length <= 2,
+      `JetStream has ${working.length} durable consumers with deliveries: ${names(working)}; expected 2, one for mail and ` +
+        'one for push, for 4 replicas. A durable per replica hands every event to every replica, like the Redis pub/sub ' +
+        `of step 2: ${emailed} of ${users.length} users got more than one welcome email. Name the durable after the ` +
+        'service, the same on all its replicas (services/shared/src/delivery/durable-consumer.ts).',
+    );
+    check(
+      working.length >= 2,
+      `JetStream has ${durables.length} durable consumer(s) (${names(durables) || 'none'}), ` +
+        `${working.length} of them with deliveries; expected 2. Each service needs its own durable, shared by its replicas: ` +
+        'a service left on core NATS loses what a dead replica of its own had taken, and two services sharing one durable ' +
+        'split the events between them.',
+    );
+  });
+
+  test('the user service publishes with a JetStream publish, which the stream confirms', async () => {
+    const { stream, event } = await lastStoredEvent(system, USER_CREATED);
+    check(
+      stream && event,
+      `No JetStream stream holds a "${USER_CREATED}" event: the user service must publish into one.`,
+    );
+    check(
+      event.msgId !== '',
+      `The stream ${stream} stored the last "${USER_CREATED}" without a Nats-Msg-Id header: the user service publishes ` +
+        'it with a core NATS emit. The stream stores that too (it captures the subject), but the publisher gets no PubAck: ' +
+        'an event published before the stream exists, or while JetStream is away, is dropped and the user service never ' +
+        "knows. Publish with the JetStream client of services/shared/src/jetstream: it waits for the stream's PubAck, " +
+        'retries without one, and sends a Nats-Msg-Id so that a retry is stored once.',
+    );
+  });
 });
 
-afterAll(() => system?.stop());
+describe('a send slower than the ack wait', () => {
+  const USERS = 5;
+  const ACK_WAIT_MS = 2_000;
+  /** Each email takes this long (the workshop's handler delay hook): over twice the ack wait. */
+  const SEND_MS = 4_500;
+  let system: LiveSystem;
 
-test(`${USERS} users, mail-1 killed mid-burst and restarted: no user goes without a welcome email`, async () => {
-  const emails = () => system.backing.mail.deliveries();
-  const { burst, createdAtKill } = await killMidBurst(system.fleet, emails, 'mail-1', { count: USERS });
-  const users = await burst.done;
-  await system.fleet.startReplica('mail-1', { waitForBroker: false });
+  beforeAll(async () => {
+    const topology = await plannedTopology({ transport: 'jetstream', mailReplicas: 1, pushReplicas: 1 });
+    const env = { JETSTREAM_ACK_WAIT_MS: String(ACK_WAIT_MS) };
+    system = await startSystem(
+      withEnv(topology, { mail: { ...env, CHAOS_HANDLER_DELAY_MS: String(SEND_MS) }, push: env }),
+      ADVICE,
+      { chaos: true },
+    );
+  });
 
-  const mail = await everyUserServed(emails, users);
-  const lost = withoutDelivery(users, mail);
-  check(
-    lost.length === 0,
-    `${lost.length} of ${USERS} users got no welcome email after mail-1 was killed (after ${createdAtKill} users were created). ` +
-      `Emails per replica: ${describeReplicas(mail.perReplica)}.${story(mail, users, 'emails')}\n` +
-      'Core NATS hands each event to a subscriber at most once: what a dead replica had taken is gone. ' +
-      'Consume user.created from a JetStream durable consumer shared by the mail replicas, and ack each event only once its email is sent, ' +
-      'so that JetStream redelivers what a dead replica never acked.',
-  );
-  const push = await everyUserServed(() => system.backing.push.deliveries(), users);
-  const noPush = withoutDelivery(users, push);
-  check(
-    noPush.length === 0,
-    `${noPush.length} of ${USERS} users got no push: push must consume from the stream too, with a durable of its own.`,
-  );
-});
+  afterAll(() => system?.stop());
 
-test('mail and push each consume the stream through a durable consumer of their own', async () => {
-  const durables = await jetStreamDurables(system);
-  const working = durables.filter((d) => d.delivered > 0);
-  check(
-    working.length >= 2,
-    `JetStream has ${durables.length} durable consumer(s) (${durables.map((d) => d.durable).join(', ') || 'none'}), ` +
-      `${working.length} of them with deliveries. Each service needs its own durable, shared by its replicas: ` +
-      'a service left on core NATS loses what a dead replica of its own had taken, like mail did above.',
-  );
+  test(`${USERS} users, each email ${SEND_MS} ms long (ack wait ${ACK_WAIT_MS} ms): none is redelivered while it is sent`, async () => {
+    const users = await createUsers(system.gatewayUrl, USERS);
+    const mail = await everyUserServed(() => system.backing.mail.deliveries(), users, { stallMs: 3 * SEND_MS });
+    check(
+      withoutDelivery(users, mail).length === 0,
+      `${withoutDelivery(users, mail).length} of ${USERS} users got no welcome email within ${3 * SEND_MS} ms, each send taking ${SEND_MS} ms.`,
+    );
+    const working = (await jetStreamDurables(system)).filter((d) => d.delivered > 0);
+    const acked = working.reduce((sum, d) => sum + d.acked, 0);
+    check(
+      acked > 0,
+      `Every user got an email, but the durables (${working.map((d) => d.durable).join(', ') || 'none'}) have ` +
+        'acked none of the events they delivered: each one comes back after the ack wait, and is sent again. ' +
+        'Once the handler finished, ack the event (services/shared/src/delivery/settle.ts).',
+    );
+    const redelivered = working.reduce((sum, d) => sum + d.redelivered, 0);
+    check(
+      redelivered === 0 && twiceOrMore(mail, users) === 0,
+      `With each email taking ${SEND_MS} ms and an ack wait of ${ACK_WAIT_MS} ms, JetStream redelivered ${redelivered} ` +
+        `event(s) while their first delivery was still being handled: ${twiceOrMore(mail, users)} of ${USERS} users ` +
+        `got more than one email, and no replica was killed.${story(mail, users, 'emails')}\n` +
+        'While a handler runs, tell NATS the event is still in progress, more often than the ack wait ' +
+        "(the delivery's ack wait is the durable's real one), and stop once the event is answered.",
+    );
+  });
 });

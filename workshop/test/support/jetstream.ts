@@ -36,12 +36,13 @@ export async function waitForJetStreamReady(
   );
 }
 
-/** Deletes a stream (and so its durable consumers), so the next run starts from an empty one. */
-export async function deleteStream(natsUrl: string, stream: string): Promise<void> {
+/** Deletes the stream that captures `subject` (and so its durables), whatever its name: the next run starts from an empty one. */
+export async function deleteStreamOf(natsUrl: string, subject: string): Promise<void> {
   const nc = await connect({ servers: [natsUrl] });
   try {
     const jsm = await jetstreamManager(nc);
-    await jsm.streams.delete(stream).catch(() => false); // not there: nothing to delete
+    const stream = await jsm.streams.find(subject).catch(() => undefined);
+    if (stream) await jsm.streams.delete(stream).catch(() => false);
   } finally {
     await nc.close();
   }

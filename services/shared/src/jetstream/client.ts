@@ -3,7 +3,7 @@
  *
  *   ClientsModule.registerAsync([{ name: EVENTS_CLIENT, useFactory: () => ({
  *     customClass: JetStreamClient,
- *     options: { servers: natsServers(), stream: USER_EVENTS_STREAM },
+ *     options: { servers: natsServers(), stream: USER_EVENTS }, // the service's StreamSpec
  *   }) }])
  *
  * `emit()` completes once the stream has stored the event (its PubAck), so

@@ -7,7 +7,7 @@ import { BaseRpcContext } from '@nestjs/microservices';
 import type { JsMsg } from '@nats-io/jetstream';
 
 export class JetStreamContext extends BaseRpcContext<[JsMsg]> {
-  /** The raw JetStream message. Do not ack it: the server acks once the handler is done. */
+  /** The raw JetStream message. Do not answer it (ack, nak...) here: the service's settle does, once the handler is done. */
   getMessage(): JsMsg {
     return this.args[0];
   }

@@ -1,49 +1,32 @@
 /**
- * The JetStream stream the user service publishes into and mail and push read
- * from, and its idempotent creation: several replicas start at once, and each
- * one (publisher or consumer) makes sure the stream is there before it uses it.
+ * A JetStream stream, created by whoever uses it first: several replicas start
+ * at once, and each one (publisher or consumer) makes sure the stream is there
+ * before it uses it. WHICH stream (its subjects, its retention) is the
+ * service's choice, declared beside the services and passed in as a
+ * StreamSpec; this file only creates it and warns about a stream that exists
+ * with a config that breaks "each service's durable gets every event".
  */
 import { RetentionPolicy, StorageType, type JetStreamManager, type StreamConfig } from '@nats-io/jetstream';
 import { millis, nanos } from '@nats-io/transport-node';
-import { USER_CREATED } from '../events.js';
-
-export interface StreamSpec {
-  /** The stream's name, e.g. USER_EVENTS. */
-  name: string;
-  /**
-   * The subjects it captures. Events only: a request subject (user.create)
-   * would get a PubAck from JetStream as its "reply".
-   */
-  subjects: string[];
-  /** How long an event is kept (default 24 h). */
-  maxAgeMs?: number;
-  /** How long a Nats-Msg-Id is remembered for publisher dedupe (default 2 min). */
-  duplicateWindowMs?: number;
-}
 
 /**
- * The user service's events. Limits retention, not work-queue: a work-queue
- * stream lets only ONE consumer take each subject (NATS 2.9 refuses push's
- * consumer once mail's exists: "filtered consumer not unique on workqueue
- * stream"), and mail and push must each get every event. Not interest
- * retention either: it drops events published before a consumer exists.
+ * A stream's config, in NATS's own terms (`subjects`, `retention`, `max_age`
+ * in nanoseconds...). What it leaves out is filled in by streamConfig().
+ * Events only in `subjects`: a request subject (user.create) would get a
+ * PubAck from JetStream as its "reply".
  */
-export const USER_EVENTS_STREAM: StreamSpec = {
-  name: 'USER_EVENTS',
-  subjects: [USER_CREATED],
-};
+export type StreamSpec = Partial<StreamConfig> & { name: string; subjects: string[] };
 
 const DEFAULT_MAX_AGE_MS = 24 * 60 * 60 * 1000;
 const DEFAULT_DUPLICATE_WINDOW_MS = 2 * 60 * 1000;
 
+/** The spec, with what it leaves out filled in: file storage, events kept 24 h, a 2 min duplicate window. */
 export function streamConfig(spec: StreamSpec): Partial<StreamConfig> & { name: string } {
   return {
-    name: spec.name,
-    subjects: spec.subjects,
-    retention: RetentionPolicy.Limits,
     storage: StorageType.File,
-    max_age: nanos(spec.maxAgeMs ?? DEFAULT_MAX_AGE_MS),
-    duplicate_window: nanos(spec.duplicateWindowMs ?? DEFAULT_DUPLICATE_WINDOW_MS),
+    max_age: nanos(DEFAULT_MAX_AGE_MS),
+    duplicate_window: nanos(DEFAULT_DUPLICATE_WINDOW_MS),
+    ...spec,
   };
 }
 
@@ -71,7 +54,10 @@ export async function ensureStream(
       );
     }
     for (const problem of streamProblems(existing.config, spec)) warn(`stream ${spec.name}: ${problem}`);
+    return;
   }
+  // Created as the spec says: warn about a spec that breaks the design too.
+  for (const problem of streamProblems(streamConfig(spec), spec)) warn(`stream ${spec.name}: ${problem}`);
 }
 
 /** What in an existing stream's config breaks the two-durable design (mail and push each get every event). */
@@ -84,7 +70,7 @@ export function streamProblems(config: Partial<StreamConfig>, spec: StreamSpec):
   } else if (config.retention === RetentionPolicy.Interest) {
     problems.push('interest retention: events published while no durable exists are dropped');
   }
-  const wantedAge = spec.maxAgeMs ?? DEFAULT_MAX_AGE_MS;
+  const wantedAge = millis(streamConfig(spec).max_age ?? 0);
   if (config.max_age && config.max_age > 0 && millis(config.max_age) < wantedAge) {
     problems.push(
       `max age ${millis(config.max_age)} ms (< ${wantedAge} ms): a durable that is down longer loses events`,

@@ -7,6 +7,7 @@ import {
   JetStreamServer,
   type JetStreamServerOptions,
 } from '../../../../services/shared/src/jetstream/index.js';
+import { referenceContract } from '../../support/jetstream-contract';
 import { listen, logged, recorder, waitFor } from './common';
 
 type Args = Record<string, unknown> & { url: string; monitorUrl: string };
@@ -28,13 +29,34 @@ async function withNats<T>(url: string, use: (nc: NatsConnection, jsm: JetStream
   }
 }
 
+/** The durable's settings a scenario sets (the rest is the reference contract's). */
+interface DurableSettings {
+  ackWaitMs?: number;
+  maxDeliver?: number;
+}
+
+const contract = referenceContract();
+
+/** A server on the scenario's stream, durable `d`, answering NATS with the reference contract's settle. */
 async function startServer(
   url: string,
   name: string,
   handler: Handler,
-  options: Partial<JetStreamServerOptions> = {},
+  { ackWaitMs = 5_000, maxDeliver, ...options }: DurableSettings & Partial<JetStreamServerOptions> = {},
 ): Promise<JetStreamServer> {
-  const server = new JetStreamServer({ servers: [url], stream: spec(name), durable: 'd', chaos: noChaos, ...options });
+  const durable = {
+    ...contract.durableConsumer('d'),
+    ack_wait: nanos(ackWaitMs),
+    ...(maxDeliver ? { max_deliver: maxDeliver } : {}),
+  };
+  const server = new JetStreamServer({
+    servers: [url],
+    stream: spec(name),
+    durable,
+    settle: contract.settle,
+    chaos: noChaos,
+    ...options,
+  });
   server.addHandler(`${name}.event`, handler as never, true);
   await listen(server);
   return server;

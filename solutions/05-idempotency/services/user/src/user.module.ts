@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule } from '@nestjs/microservices';
-import { JetStreamClient, USER_EVENTS_STREAM } from '../../shared/src/jetstream/index.js';
+import { JetStreamClient } from '../../shared/src/jetstream/index.js';
+import { USER_EVENTS } from '../../shared/src/delivery/user-events-stream.js';
 import type { UserCreatedEvent } from '../../shared/src/events.js';
 import { natsServers } from '../../shared/src/transports.js';
 import { EVENTS_CLIENT } from './user.constants.js';
@@ -17,7 +18,7 @@ import { UsersService } from './users.service.js';
           customClass: JetStreamClient,
           options: {
             servers: natsServers(),
-            stream: USER_EVENTS_STREAM,
+            stream: USER_EVENTS,
             // Nats-Msg-Id: the stream stores a re-published event (a retry) only once.
             msgId: (event: UserCreatedEvent) => event.eventId,
           },

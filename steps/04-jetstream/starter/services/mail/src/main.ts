@@ -9,9 +9,12 @@ run(async () => {
   replicaId();
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
-    transport: Transport.NATS, // TODO: consume from the JetStream stream instead (services/shared/src/jetstream has a server strategy)
+    // TODO: consume the stream of user events through one durable consumer that all mail replicas share, and answer each
+    // delivery with the delivery contract of services/shared/src/delivery (the JetStream server strategy in
+    // services/shared/src/jetstream takes the three as options).
+    transport: Transport.NATS,
     // A queue group: each event goes to ONE replica of this service, and still to every service.
-    options: { servers: natsServers(), queue: 'mail' }, // TODO: which stream, and one durable consumer of the mail service's own, shared by its replicas
+    options: { servers: natsServers(), queue: 'mail' },
   });
   app.enableShutdownHooks();
   await app.listen();

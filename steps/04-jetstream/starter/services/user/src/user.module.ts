@@ -11,8 +11,10 @@ import { UsersService } from './users.service.js';
       {
         name: EVENTS_CLIENT,
         useFactory: () => ({
-          transport: Transport.NATS, // TODO: publish into the stream, so the event is stored (services/shared/src/jetstream has a client)
-          options: { servers: natsServers() }, // TODO: and which stream it publishes to
+          // TODO: publish into the stream of user events and wait for the stream to confirm it stored each event:
+          // a core NATS publish gets no such answer (services/shared/src/jetstream has a client for it).
+          transport: Transport.NATS,
+          options: { servers: natsServers() },
         }),
       },
     ]),

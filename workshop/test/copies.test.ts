@@ -262,3 +262,25 @@ test("the facilitator's table says how much each learner writes in each step, as
   );
   expect(said).toEqual(counted);
 });
+
+/** A step's edit, line by line: the code lines its solution adds or changes (long enough to be the answer). */
+function answerLines(step: Step): string[] {
+  return step.files.flatMap((file) => {
+    const starterPath = join(REPO, 'steps', step.slug, 'starter', file);
+    const starter = codeLines(readFileSync(starterPath, 'utf8')).text;
+    const solution = codeLines(readFileSync(join(REPO, 'solutions', step.slug, file), 'utf8')).text;
+    return diffLines(starter, solution)
+      .flatMap((h) => solution.slice(h.bStart, h.bEnd))
+      .filter((line) => line.length >= 16 && /[(=:]/.test(line) && !/^(import|export \{|\}|\))/.test(line));
+  });
+}
+
+test.each(loadSteps().map((s) => [s.id, s] as const))(
+  "step %i: the guide shows the step's answer only in its collapsed solution block",
+  (_id, step) => {
+    const page = readFileSync(join(REPO, 'workshop-docs', 'steps', `${step.slug}.md`), 'utf8');
+    const open = page.replace(/^::: details[\s\S]*?^:::$/gm, '');
+    const shown = answerLines(step).filter((line) => open.includes(line));
+    expect(shown).toEqual([]);
+  },
+);

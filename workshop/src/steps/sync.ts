@@ -76,7 +76,9 @@ export function syncCopies(rev = 'HEAD', repo = REPO): SyncResult {
       // itself edited since rev (then whoever edited it wrote the step anew: keep it, drift is checked anyway).
       if (!existsSync(solution)) continue;
       if (result.conflicts.includes(relative(starter))) continue; // its starter is for a person to finish first
-      if (atRevision(repo, rev, solution) !== readFileSync(solution, 'utf8')) result.kept.push(relative(solution));
+      const solutionThen = atRevision(repo, rev, solution);
+      if (solutionThen === undefined) continue; // new since rev: written by hand, nothing to carry
+      if (solutionThen !== readFileSync(solution, 'utf8')) result.kept.push(relative(solution));
       else carry(starter, solution);
     }
   }

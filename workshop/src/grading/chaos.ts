@@ -72,6 +72,8 @@ export interface ConsumerState {
   redelivered: number;
   /** In the stream, not delivered yet. */
   pending: number;
+  /** The durable's ack wait as the server holds it (undefined when the server does not say). */
+  ackWaitMs?: number;
 }
 
 interface Jsz {
@@ -84,6 +86,7 @@ interface Jsz {
         ack_floor: { consumer_seq: number };
         num_ack_pending: number;
         num_pending: number;
+        config?: { ack_wait?: number };
       }[];
     }[];
   }[];
@@ -104,6 +107,7 @@ export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerSt
         ackPending: c.num_ack_pending,
         redelivered: c.delivered.consumer_seq - c.delivered.stream_seq,
         pending: c.num_pending,
+        ackWaitMs: c.config?.ack_wait === undefined ? undefined : c.config.ack_wait / 1e6,
       })),
     ),
   );

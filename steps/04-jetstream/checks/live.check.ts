@@ -8,7 +8,9 @@
  * 2. A few users, each email slower than the ack wait, nothing killed: no
  *    event is redelivered while its first delivery is still at work. On the
  *    same system push has a long ack wait and its first event fails once: it
- *    must come back soon (a nak with a delay), not after the whole ack wait.
+ *    must come back soon (a nak with a delay), not after the whole ack wait;
+ *    an event whose push fails on every delivery is terminated by push when
+ *    its last allowed delivery fails, not left to run out of deliveries.
  */
 import {
   check,
@@ -27,6 +29,8 @@ import {
   type Tally,
   type User,
   story,
+  waitFor,
+  watchGiveUps,
 } from '../../../workshop/src/grading';
 
 const ADVICE =
@@ -125,6 +129,12 @@ describe('a send slower than the ack wait; a push that fails once', () => {
   const PUSH_ACK_WAIT_MS = 30_000;
   /** A push that failed once must be out this soon after its user was created: well under the push ack wait. */
   const RETRY_WITHIN_MS = 12_000;
+  /** Push's max deliver for this system (lowered, so the poison event's last delivery comes soon). */
+  const PUSH_MAX_DELIVER = 3;
+  /** The push of every user whose email has this in it fails, on every delivery. */
+  const POISON = 'poison';
+  /** Its deliveries are a few naks apart (1 s, then 2 s for the solution's): JetStream must say it gave up within this. */
+  const GIVE_UP_WITHIN_MS = 25_000;
   let system: LiveSystem;
 
   beforeAll(async () => {
@@ -134,7 +144,13 @@ describe('a send slower than the ack wait; a push that fails once', () => {
       withEnv(topology, {
         mail: { ...env, CHAOS_HANDLER_DELAY_MS: String(SEND_MS) },
         // The first event the push replica handles fails once, as a refused send would.
-        push: { JETSTREAM_ACK_WAIT_MS: String(PUSH_ACK_WAIT_MS), CHAOS_FAIL_EVENT: '1' },
+        // Every delivery of a poison user's event fails.
+        push: {
+          JETSTREAM_ACK_WAIT_MS: String(PUSH_ACK_WAIT_MS),
+          JETSTREAM_MAX_DELIVER: String(PUSH_MAX_DELIVER),
+          CHAOS_FAIL_EVENT: '1',
+          CHAOS_POISON_USER: POISON,
+        },
       }),
       ADVICE,
       { chaos: true },
@@ -160,6 +176,36 @@ describe('a send slower than the ack wait; a push that fails once', () => {
         'fails, tell NATS at once that the event is not done, with a short delay before its redelivery ' +
         '(services/shared/src/delivery/settle.ts).',
     );
+  });
+
+  test(`an event whose push fails on every delivery is terminated when its last delivery (of ${PUSH_MAX_DELIVER}) fails`, async () => {
+    const watch = await watchGiveUps(system);
+    try {
+      const [user] = await createUsers(system.gatewayUrl, 1, { prefix: POISON });
+      const gaveUp = await waitFor(() => watch.seen[0], {
+        what: `JetStream to say that push gave up on the event of ${user.email}`,
+        timeoutMs: GIVE_UP_WITHIN_MS,
+      }).catch(() => undefined);
+      check(
+        gaveUp,
+        `The push of ${user.email} fails on every delivery (on purpose), and push's durable allows ${PUSH_MAX_DELIVER} ` +
+          `deliveries (JETSTREAM_MAX_DELIVER), but within ${GIVE_UP_WITHIN_MS} ms JetStream neither saw the event ` +
+          'terminated nor saw it run out of deliveries. Answer every failure: redeliver it ' +
+          "after a short delay while deliveries are left, give up on it once the delivery's count reaches the " +
+          "durable's max deliver (services/shared/src/delivery/settle.ts).",
+      );
+      check(
+        gaveUp.kind === 'terminated',
+        `The push of ${user.email} fails on every delivery (on purpose). After ${gaveUp.deliveries} deliveries, ` +
+          `JetStream stopped redelivering it because durable ${gaveUp.consumer} reached its max deliver ` +
+          `(${PUSH_MAX_DELIVER}): nobody terminated it. Left to max deliver, a poison event just stops, with no reason ` +
+          'and no dead-letter copy; its last nak asks for a redelivery NATS no longer makes. When the last allowed delivery fails (the ' +
+          "delivery's count reaches the durable's max deliver), give up on the event yourself, with why " +
+          '(services/shared/src/delivery/settle.ts).',
+      );
+    } finally {
+      await watch.close();
+    }
   });
 
   test(`${USERS} users, each email ${SEND_MS} ms long (ack wait ${ACK_WAIT_MS} ms): none is redelivered while it is sent`, async () => {

@@ -72,7 +72,7 @@ export interface ConsumerState {
   redelivered: number;
   /** In the stream, not delivered yet. */
   pending: number;
-  /** The durable's ack wait as the server holds it (undefined when the server does not say). */
+  /** The durable's ack wait as the server holds it (from its config; undefined when the server does not say). */
   ackWaitMs?: number;
 }
 
@@ -94,7 +94,7 @@ interface Jsz {
 
 /** Every durable consumer on the server, from /jsz (NATS's monitoring port). */
 export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerState[]> {
-  const response = await fetch(`${monitorUrl}/jsz?consumers=true`, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${monitorUrl}/jsz?consumers=true&config=true`, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`GET ${monitorUrl}/jsz answered ${response.status}`);
   const body = (await response.json()) as Jsz;
   return (body.account_details ?? []).flatMap((account) =>

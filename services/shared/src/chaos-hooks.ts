@@ -36,6 +36,10 @@
  * - CHAOS_FAIL_EVENT=<n>: the n-th event this replica is about to handle
  *   fails once, before its handler runs, as a refused send would: the
  *   transport must leave it unacked, for a redelivery to run it again.
+ * - CHAOS_POISON_USER=<text>: every event whose user's email contains this
+ *   text fails before its handler runs, on every delivery (a poison event):
+ *   the transport must give up on it once its last allowed delivery failed.
+ *   Such events do not count for CHAOS_FAIL_EVENT.
  * - CHAOS_CRASH_REPLICAS=<id,id>: only these replicas crash (default: all).
  * - CHAOS_STATE_DIR=<dir>: a replica crashes at most once per folder and
  *   kind of crash (it leaves <dir>/<REPLICA_ID>.crashed-after-send,
@@ -51,9 +55,10 @@ export interface ChaosHooks {
   /**
    * Before the handler: resolves after CHAOS_HANDLER_DELAY_MS (at once when
    * unset). Never resolves once the replica is crashing: it starts no new work,
-   * so the SIGKILL after the grace never cuts a send in half.
+   * so the SIGKILL after the grace never cuts a send in half. `event` (the
+   * decoded payload) lets CHAOS_POISON_USER pick its events.
    */
-  beforeHandler(): Promise<void>;
+  beforeHandler(event?: unknown): Promise<void>;
   /**
    * After the handler succeeded, before the ack. Resolves at once, unless this
    * replica is crashing: then it never resolves, and the replica is SIGKILLed
@@ -76,6 +81,7 @@ export interface ChaosSettings {
   crashBeforeSend?: number;
   crashAfterRead?: number;
   failEvent?: number;
+  poisonUser?: string;
   crashGraceMs: number;
   crashReplicas?: string[];
   stateDir?: string;
@@ -106,6 +112,7 @@ export function parseChaos(env: Env = process.env): ChaosSettings {
     crashBeforeSend: wholeNumber(env, 'CHAOS_CRASH_BEFORE_SEND') || undefined,
     crashAfterRead: wholeNumber(env, 'CHAOS_CRASH_AFTER_READ') || undefined,
     failEvent: wholeNumber(env, 'CHAOS_FAIL_EVENT') || undefined,
+    poisonUser: env.CHAOS_POISON_USER?.trim() || undefined,
     crashGraceMs: wholeNumber(env, 'CHAOS_CRASH_GRACE_MS') ?? 1_000,
     crashReplicas: only?.length ? only : undefined,
     stateDir: env.CHAOS_STATE_DIR?.trim() || undefined,
@@ -172,7 +179,7 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
   };
 
   return {
-    async beforeHandler() {
+    async beforeHandler(event?: unknown) {
       if (crashing) return crashing; // crashing: start no new work (a pooled send would outlive the grace)
       if (holding) return holding;
       if (holdDue()) {
@@ -182,6 +189,11 @@ export function chaosHooks(settings: ChaosSettings): ChaosHooks {
         setTimeout(() => process.kill(process.pid, 'SIGKILL'), settings.crashGraceMs);
         holding = new Promise<void>(() => undefined);
         return holding;
+      }
+      const email = (event as { user?: { email?: unknown } } | undefined)?.user?.email;
+      if (settings.poisonUser && typeof email === 'string' && email.includes(settings.poisonUser)) {
+        log(`chaos: the event for ${email} fails before its handler, on every delivery (CHAOS_POISON_USER)`);
+        throw new Error(`chaos: the event for ${email} failed on purpose (CHAOS_POISON_USER)`);
       }
       toHandle += 1;
       if (toHandle === settings.failEvent) {

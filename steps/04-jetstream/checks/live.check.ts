@@ -6,7 +6,11 @@
  *    publishes with a JetStream publish. Duplicates are allowed here (a kill
  *    after a send, before its ack); step 5 removes them.
  * 2. A few users, each email slower than the ack wait, nothing killed: no
- *    event is redelivered while its first delivery is still at work.
+ *    event is redelivered while its first delivery is still at work. On the
+ *    same system push has a long ack wait and its first event fails once: it
+ *    must come back soon (a nak with a delay), not after the whole ack wait;
+ *    an event whose push fails on every delivery is terminated by push when
+ *    its last allowed delivery fails, not left to run out of deliveries.
  */
 import {
   check,
@@ -25,6 +29,8 @@ import {
   type Tally,
   type User,
   story,
+  waitFor,
+  watchGiveUps,
 } from '../../../workshop/src/grading';
 
 const ADVICE =
@@ -114,24 +120,93 @@ describe('a mail replica killed mid-burst', () => {
   });
 });
 
-describe('a send slower than the ack wait', () => {
+describe('a send slower than the ack wait; a push that fails once', () => {
   const USERS = 5;
   const ACK_WAIT_MS = 2_000;
   /** Each email takes this long (the workshop's handler delay hook): over twice the ack wait. */
   const SEND_MS = 4_500;
+  /** Push's ack wait, long: a failed push that nobody answered comes back only after it. */
+  const PUSH_ACK_WAIT_MS = 30_000;
+  /** A push that failed once must be out this soon after its user was created: well under the push ack wait. */
+  const RETRY_WITHIN_MS = 12_000;
+  /** Push's max deliver for this system (lowered, so the poison event's last delivery comes soon). */
+  const PUSH_MAX_DELIVER = 3;
+  /** The push of every user whose email has this in it fails, on every delivery. */
+  const POISON = 'poison';
+  /** Its deliveries are a few naks apart (1 s, then 2 s for the solution's): JetStream must say it gave up within this. */
+  const GIVE_UP_WITHIN_MS = 25_000;
   let system: LiveSystem;
 
   beforeAll(async () => {
     const topology = await plannedTopology({ transport: 'jetstream', mailReplicas: 1, pushReplicas: 1 });
     const env = { JETSTREAM_ACK_WAIT_MS: String(ACK_WAIT_MS) };
     system = await startSystem(
-      withEnv(topology, { mail: { ...env, CHAOS_HANDLER_DELAY_MS: String(SEND_MS) }, push: env }),
+      withEnv(topology, {
+        mail: { ...env, CHAOS_HANDLER_DELAY_MS: String(SEND_MS) },
+        // The first event the push replica handles fails once, as a refused send would.
+        // Every delivery of a poison user's event fails.
+        push: {
+          JETSTREAM_ACK_WAIT_MS: String(PUSH_ACK_WAIT_MS),
+          JETSTREAM_MAX_DELIVER: String(PUSH_MAX_DELIVER),
+          CHAOS_FAIL_EVENT: '1',
+          CHAOS_POISON_USER: POISON,
+        },
+      }),
       ADVICE,
       { chaos: true },
     );
   });
 
   afterAll(() => system?.stop());
+
+  test(`a push that fails once goes out within ${RETRY_WITHIN_MS} ms, not after the ${PUSH_ACK_WAIT_MS} ms ack wait`, async () => {
+    const createdBy = Date.now();
+    const users = await createUsers(system.gatewayUrl, 3, { prefix: 'retry' });
+    const left = Math.max(0, createdBy + RETRY_WITHIN_MS - Date.now());
+    const push = await everyUserServed(() => system.backing.push.deliveries(), users, {
+      stallMs: left,
+      timeoutMs: left,
+    });
+    const late = withoutDelivery(users, push);
+    check(
+      late.length === 0,
+      `${late.length} of ${users.length} users got no push within ${RETRY_WITHIN_MS} ms of their creation. ` +
+        `The push replica's first event failed once on purpose (a refused send), and push's ack wait is ${PUSH_ACK_WAIT_MS} ms: ` +
+        'a failed event left without a nak waits the whole ack wait before NATS hands it out again. When the handler ' +
+        'fails, tell NATS at once that the event is not done, with a short delay before its redelivery ' +
+        '(services/shared/src/delivery/settle.ts).',
+    );
+  });
+
+  test(`an event whose push fails on every delivery is terminated when its last delivery (of ${PUSH_MAX_DELIVER}) fails`, async () => {
+    const watch = await watchGiveUps(system);
+    try {
+      const [user] = await createUsers(system.gatewayUrl, 1, { prefix: POISON });
+      const gaveUp = await waitFor(() => watch.seen[0], {
+        what: `JetStream to say that push gave up on the event of ${user.email}`,
+        timeoutMs: GIVE_UP_WITHIN_MS,
+      }).catch(() => undefined);
+      check(
+        gaveUp,
+        `The push of ${user.email} fails on every delivery (on purpose), and push's durable allows ${PUSH_MAX_DELIVER} ` +
+          `deliveries (JETSTREAM_MAX_DELIVER), but within ${GIVE_UP_WITHIN_MS} ms JetStream neither saw the event ` +
+          'terminated nor saw it run out of deliveries. Answer every failure: redeliver it ' +
+          "after a short delay while deliveries are left, give up on it once the delivery's count reaches the " +
+          "durable's max deliver (services/shared/src/delivery/settle.ts).",
+      );
+      check(
+        gaveUp.kind === 'terminated',
+        `The push of ${user.email} fails on every delivery (on purpose). After ${gaveUp.deliveries} deliveries, ` +
+          `JetStream stopped redelivering it because durable ${gaveUp.consumer} reached its max deliver ` +
+          `(${PUSH_MAX_DELIVER}): nobody terminated it. Left to max deliver, a poison event just stops, with no reason ` +
+          'and no dead-letter copy; its last nak asks for a redelivery NATS no longer makes. When the last allowed delivery fails (the ' +
+          "delivery's count reaches the durable's max deliver), give up on the event yourself, with why " +
+          '(services/shared/src/delivery/settle.ts).',
+      );
+    } finally {
+      await watch.close();
+    }
+  });
 
   test(`${USERS} users, each email ${SEND_MS} ms long (ack wait ${ACK_WAIT_MS} ms): none is redelivered while it is sent`, async () => {
     const users = await createUsers(system.gatewayUrl, USERS);
@@ -148,7 +223,10 @@ describe('a send slower than the ack wait', () => {
         'acked none of the events they delivered: each one comes back after the ack wait, and is sent again. ' +
         'Once the handler finished, ack the event (services/shared/src/delivery/settle.ts).',
     );
-    const redelivered = working.reduce((sum, d) => sum + d.redelivered, 0);
+    // Push's durable (the long ack wait) redelivered its failed event on purpose: count mail's redeliveries only.
+    const redelivered = working
+      .filter((d) => d.ackWaitMs !== PUSH_ACK_WAIT_MS)
+      .reduce((sum, d) => sum + d.redelivered, 0);
     check(
       redelivered === 0 && twiceOrMore(mail, users) === 0,
       `With each email taking ${SEND_MS} ms and an ack wait of ${ACK_WAIT_MS} ms, JetStream redelivered ${redelivered} ` +

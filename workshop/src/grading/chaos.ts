@@ -72,6 +72,8 @@ export interface ConsumerState {
   redelivered: number;
   /** In the stream, not delivered yet. */
   pending: number;
+  /** The durable's ack wait as the server holds it (from its config; undefined when the server does not say). */
+  ackWaitMs?: number;
 }
 
 interface Jsz {
@@ -84,6 +86,7 @@ interface Jsz {
         ack_floor: { consumer_seq: number };
         num_ack_pending: number;
         num_pending: number;
+        config?: { ack_wait?: number };
       }[];
     }[];
   }[];
@@ -91,7 +94,7 @@ interface Jsz {
 
 /** Every durable consumer on the server, from /jsz (NATS's monitoring port). */
 export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerState[]> {
-  const response = await fetch(`${monitorUrl}/jsz?consumers=true`, { signal: AbortSignal.timeout(5_000) });
+  const response = await fetch(`${monitorUrl}/jsz?consumers=true&config=true`, { signal: AbortSignal.timeout(5_000) });
   if (!response.ok) throw new Error(`GET ${monitorUrl}/jsz answered ${response.status}`);
   const body = (await response.json()) as Jsz;
   return (body.account_details ?? []).flatMap((account) =>
@@ -104,6 +107,7 @@ export async function jetStreamConsumers(monitorUrl: string): Promise<ConsumerSt
         ackPending: c.num_ack_pending,
         redelivered: c.delivered.consumer_seq - c.delivered.stream_seq,
         pending: c.num_pending,
+        ackWaitMs: c.config?.ack_wait === undefined ? undefined : c.config.ack_wait / 1e6,
       })),
     ),
   );

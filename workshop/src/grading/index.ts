@@ -51,3 +51,4 @@ export {
   checkDistinctResourceNames,
 } from './replica-wiring';
 export { describeRecord, recordsNaming, storedEventIds, type IdempotencyRecord } from './idempotency-records';
+export { watchGiveUps, type GaveUp, type GiveUpWatch } from './delivery-advisories';

@@ -48,7 +48,9 @@ export interface JetStreamServerOptions {
    * The durable consumer, in NATS's terms (`durable_name`, `ack_policy`,
    * `ack_wait` in ns, `max_deliver`...): all replicas of a service pass the
    * same. JETSTREAM_ACK_WAIT_MS, when set, replaces its `ack_wait` (the
-   * graders shorten it, so a dead replica's events come back within a test).
+   * graders shorten it, so a dead replica's events come back within a test);
+   * JETSTREAM_MAX_DELIVER its `max_deliver` (the graders lower it, so a
+   * poison event's last delivery comes within a test).
    */
   durable: DurableConfig;
   /** The service's answer to NATS for each delivery (see delivery.ts). */
@@ -101,9 +103,11 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     this.durableName = options.durable.durable_name;
     const ackWaitMs = envMs('JETSTREAM_ACK_WAIT_MS');
     if (ackWaitMs) this.options = { ...options, durable: { ...options.durable, ack_wait: nanos(ackWaitMs) } };
+    const maxDeliver = envCount('JETSTREAM_MAX_DELIVER');
+    if (maxDeliver) this.options = { ...this.options, durable: { ...this.options.durable, max_deliver: maxDeliver } };
     const ackWait = this.options.durable.ack_wait;
     this.ackWaitMs = ackWait ? millis(ackWait) : NATS_ACK_WAIT_MS;
-    this.maxDeliver = options.durable.max_deliver ?? -1;
+    this.maxDeliver = this.options.durable.max_deliver ?? -1;
     this.handlerTimeoutMs = options.handlerTimeoutMs ?? envMs('HANDLER_TIMEOUT_MS') ?? 60_000;
     this.concurrency = Math.max(1, options.concurrency ?? 16);
     this.chaos = options.chaos ?? chaosFromEnv();
@@ -291,7 +295,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private async withDeadline(msg: JsMsg, handler: MessageHandler, data: unknown): Promise<void> {
     let deadline: NodeJS.Timeout | undefined;
     const work = (async () => {
-      await this.chaos.beforeHandler(); // WORKSHOP TEST HOOK: no-op unless CHAOS_HANDLER_DELAY_MS is set
+      await this.chaos.beforeHandler(data); // WORKSHOP TEST HOOK: no-op unless a CHAOS_* variable is set
       await this.runHandler(handler, data, new JetStreamContext([msg]));
       await this.chaos.beforeAck(); // WORKSHOP TEST HOOK: no-op unless CHAOS_CRASH_AFTER_SEND is set
     })();
@@ -351,6 +355,14 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       });
     });
   }
+}
+
+function envCount(name: string): number | undefined {
+  const raw = process.env[name]?.trim();
+  if (!raw) return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} must be a whole number above 0, got "${raw}"`);
+  return value;
 }
 
 function envMs(name: string): number | undefined {

@@ -21,6 +21,14 @@ const put = (path: string, text: string) => {
 };
 const get = (path: string) => readFileSync(join(repo, path), 'utf8');
 const steps = (): Step[] => loadSteps(repo);
+/** The test repository as a git commit: what `steps sync` merges against. */
+const commitAll = () => {
+  const git = (...args: string[]) =>
+    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', ...args], { cwd: repo });
+  git('init', '-q');
+  git('add', '-A');
+  git('commit', '-qm', 'steps');
+};
 
 const BASELINE = `import { helper } from './helper';
 export const port = 1025;
@@ -123,9 +131,7 @@ describe('drift: a starter differs from the step before only where its own edit 
   });
 
   test('sync carries the change forward into the starter and the solution after it', () => {
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'steps'], { cwd: repo });
+    commitAll();
     put(
       'solutions/01-first/infra/wire.ts',
       SOLUTION_1.replace('return helper(smtpUrl);', 'return helper(smtpUrl, 5);'),
@@ -145,9 +151,7 @@ describe('drift: a starter differs from the step before only where its own edit 
   });
 
   test('sync leaves a change that collides with a step own edit as a conflict', () => {
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'steps'], { cwd: repo });
+    commitAll();
     put(
       'solutions/01-first/infra/wire.ts',
       SOLUTION_1.replace('export const port = 1025;', 'export const port = 2525;'),
@@ -162,9 +166,7 @@ describe('drift: a starter differs from the step before only where its own edit 
   });
 
   test('a step rewritten by hand (its baseline, starter and solution) keeps its solution, and later steps follow it', () => {
-    execFileSync('git', ['init', '-q'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'add', '-A'], { cwd: repo });
-    execFileSync('git', ['-c', 'user.email=t@t', '-c', 'user.name=t', 'commit', '-qm', 'steps'], { cwd: repo });
+    commitAll();
     const starter = STARTER_1.replace('return helper();', 'return helper(); // the fresh clone, as step 1 gives it');
     put('steps/baseline/infra/wire.ts', starter);
     put('steps/01-first/starter/infra/wire.ts', starter);

@@ -1,27 +1,20 @@
 /**
  * What a declared backing container listens on, read from its declaration
  * the way the server itself reads its settings: a broker's port flag in its
- * command, MailDev's MAILDEV_*_PORT env or its -s/-w flags, the push sink's
+ * command (the broker registry knows its flags and default port), MailDev's MAILDEV_*_PORT env or its -s/-w flags, the push sink's
  * PORT. A URL in a service's env is right only if it names that scheme and
  * that port on that container's host name.
  */
 import type { Served } from '../runtime/addresses';
-import type { BrokerKind } from '../runtime/brokers';
+import { BROKER_KINDS, BROKERS, type BrokerKind } from '../runtime/brokers';
 import type { BackingKind } from '../runtime/topology';
 import type { PlanContainer } from './types';
 
 /** The scheme a service speaks to each backing service (MailDev's web UI is for people, not for the mail service). */
 export const SPOKEN: Record<BackingKind, string> = {
-  redis: 'redis:',
-  nats: 'nats:',
+  ...(Object.fromEntries(BROKER_KINDS.map((kind) => [kind, `${BROKERS[kind].scheme}:`])) as Record<BrokerKind, string>),
   maildev: 'smtp:',
   'push-sink': 'http:',
-};
-
-/** The flags that set each broker's client port (redis-server --port; nats-server -p/--port), and its default. */
-const BROKER_PORT: Record<BrokerKind, { flags: string[]; fallback: number }> = {
-  redis: { flags: ['--port'], fallback: 6379 },
-  nats: { flags: ['-p', '--port', '-port'], fallback: 4222 },
 };
 
 /** The value of the first of `flags` in `args` (`--port 6380` or `--port=6380`), as a port. */
@@ -46,8 +39,8 @@ export function servedBy(c: PlanContainer): Served | undefined {
   switch (c.role) {
     case 'redis':
     case 'nats': {
-      const { flags, fallback } = BROKER_PORT[c.role];
-      return { [SPOKEN[c.role]]: flagPort(args, flags) ?? fallback };
+      const { portFlags, port } = BROKERS[c.role];
+      return { [SPOKEN[c.role]]: flagPort(args, portFlags) ?? port };
     }
     case 'maildev':
       return {

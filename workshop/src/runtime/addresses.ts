@@ -6,11 +6,11 @@
  * checks the declared address against the declared container before it
  * rewrites it: an address that would fail in Docker must not work here.
  */
+import { BROKER_KINDS, BROKERS } from './brokers';
 
 /** The port a service dials for a URL of this scheme that names none (services/shared/src/env.ts portOf callers). */
 export const DEFAULT_PORTS: Record<string, number> = {
-  'redis:': 6379,
-  'nats:': 4222,
+  ...Object.fromEntries(BROKER_KINDS.map((kind) => [`${BROKERS[kind].scheme}:`, BROKERS[kind].port])),
   'smtp:': 25,
   'http:': 80,
   'https:': 443,

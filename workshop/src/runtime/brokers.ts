@@ -26,6 +26,8 @@ export interface BrokerSpec {
   envName: 'REDIS_URL' | 'NATS_URL';
   scheme: string;
   port: number;
+  /** The server's flags that set the client port (`--port 6380`, `-p 4223`): how a declared command moves it off `port`. */
+  portFlags: string[];
   /** Its host name on the network (the alias the workshop's program gives it). */
   alias: string;
   /** A registry image is this broker when its repository name contains this (redis:7-alpine, nats:2.10). */
@@ -57,6 +59,7 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
     envName: 'REDIS_URL',
     scheme: 'redis',
     port: 6379,
+    portFlags: ['--port'],
     alias: 'redis',
     imageMatch: 'redis',
     server: 'redis-server',
@@ -74,6 +77,7 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
     envName: 'NATS_URL',
     scheme: 'nats',
     port: 4222,
+    portFlags: ['-p', '--port', '-port'],
     alias: 'nats',
     imageMatch: 'nats',
     server: 'nats-server',

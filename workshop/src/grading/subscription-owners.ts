@@ -8,6 +8,7 @@
  * returns once the broker holds as many subscriptions on the subject as
  * before, so the checks after it see the same system.
  */
+import { natsConnectionIds as connectionIds, natsSubscriptions as subscriptions } from '../runtime/subscriptions';
 import type { ServiceName } from '../runtime/topology';
 import { waitFor, WaitTimeoutError } from '../runtime/wait';
 import type { LiveSystem } from './live';
@@ -17,13 +18,6 @@ export interface ReplicaSubscriptions {
   service: ServiceName;
   /** The queue group of each of its subscriptions on the subject ('' for none); empty when it holds none. */
   queues: string[];
-}
-
-interface Subsz {
-  subscriptions_list?: { subject: string; qgroup?: string; cid: number }[];
-}
-interface Connz {
-  connections?: { cid: number }[];
 }
 
 /** How long a stopped replica's connection may take to leave the broker's list; past that, it had none. */
@@ -75,21 +69,4 @@ export async function subscriptionsByReplica(
     });
   }
   return owners;
-}
-
-async function monitorGet<T>(monitor: string, path: string): Promise<T> {
-  const response = await fetch(`${monitor}${path}`, { signal: AbortSignal.timeout(5_000) });
-  return (await response.json()) as T;
-}
-
-async function subscriptions(monitor: string, subject: string): Promise<{ queue: string; cid: number }[]> {
-  const body = await monitorGet<Subsz>(monitor, '/subsz?subs=1&limit=10000');
-  return (body.subscriptions_list ?? [])
-    .filter((s) => s.subject === subject)
-    .map((s) => ({ queue: s.qgroup ?? '', cid: s.cid }));
-}
-
-async function connectionIds(monitor: string): Promise<Set<number>> {
-  const body = await monitorGet<Connz>(monitor, '/connz?limit=10000');
-  return new Set((body.connections ?? []).map((c) => c.cid));
 }

@@ -18,12 +18,30 @@ export async function redisSubscribers(redisUrl: string, channel: string): Promi
 }
 
 interface Subsz {
-  subscriptions_list?: { subject: string; qgroup?: string }[];
+  subscriptions_list?: { subject: string; qgroup?: string; cid: number }[];
+}
+interface Connz {
+  connections?: { cid: number }[];
 }
 
-/** Subscriptions on `subject`, with their queue group ('' for none), from NATS's monitoring port. */
-export async function natsSubscriptions(monitorUrl: string, subject: string): Promise<{ queue: string }[]> {
-  const response = await fetch(`${monitorUrl}/subsz?subs=1&limit=10000`, { signal: AbortSignal.timeout(5_000) });
-  const body = (await response.json()) as Subsz;
-  return (body.subscriptions_list ?? []).filter((s) => s.subject === subject).map((s) => ({ queue: s.qgroup ?? '' }));
+async function monitorGet<T>(monitorUrl: string, path: string): Promise<T> {
+  const response = await fetch(`${monitorUrl}${path}`, { signal: AbortSignal.timeout(5_000) });
+  return (await response.json()) as T;
+}
+
+/** Subscriptions on `subject`, with their queue group ('' for none) and connection id, from NATS's monitoring port. */
+export async function natsSubscriptions(
+  monitorUrl: string,
+  subject: string,
+): Promise<{ queue: string; cid: number }[]> {
+  const body = await monitorGet<Subsz>(monitorUrl, '/subsz?subs=1&limit=10000');
+  return (body.subscriptions_list ?? [])
+    .filter((s) => s.subject === subject)
+    .map((s) => ({ queue: s.qgroup ?? '', cid: s.cid }));
+}
+
+/** The ids of the connections NATS holds right now. */
+export async function natsConnectionIds(monitorUrl: string): Promise<Set<number>> {
+  const body = await monitorGet<Connz>(monitorUrl, '/connz?limit=10000');
+  return new Set((body.connections ?? []).map((c) => c.cid));
 }

@@ -9,7 +9,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync, copyFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { codeLines, driftProblems, giveaways, learnerLines, todoLeaks, todoTexts } from '../src/steps/copies';
+import {
+  codeLines,
+  driftProblems,
+  giveaways,
+  learnerLines,
+  todoLeaks,
+  todoTexts,
+  writtenCode,
+} from '../src/steps/copies';
 import { diffLines } from '../src/steps/line-diff';
 import { loadSteps, REPO, type Step } from '../src/steps/manifest';
 import { syncCopies } from '../src/steps/sync';
@@ -267,14 +275,9 @@ test("the facilitator's table says how much each learner writes in each step, as
 
 /** A step's edit, line by line: the code lines its solution adds or changes (long enough to be the answer). */
 function answerLines(step: Step): string[] {
-  return step.files.flatMap((file) => {
-    const starterPath = join(REPO, 'steps', step.slug, 'starter', file);
-    const starter = codeLines(readFileSync(starterPath, 'utf8')).text;
-    const solution = codeLines(readFileSync(join(REPO, 'solutions', step.slug, file), 'utf8')).text;
-    return diffLines(starter, solution)
-      .flatMap((h) => solution.slice(h.bStart, h.bEnd))
-      .filter((line) => line.length >= 16 && /[(=:]/.test(line) && !/^(import|export \{|\}|\))/.test(line));
-  });
+  return writtenCode(step)
+    .flatMap(({ lines }) => lines)
+    .filter((line) => line.length >= 16 && /[(=:]/.test(line) && !/^(import|export \{|\}|\))/.test(line));
 }
 
 test.each(loadSteps().map((s) => [s.id, s] as const))(

@@ -22,7 +22,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { diffLines, touches, type Hunk } from './line-diff';
+import { diffLines, touches } from './line-diff';
 import { baselineDir, REPO, solutionDir, starterDir, stepsBefore, type Step } from './manifest';
 
 /** A file's code lines, each with its line number (1-based): comments, blank lines and trailing `// ...` left out. */
@@ -72,9 +72,14 @@ const rel = (repo: string, path: string) => path.slice(repo.length + 1);
 
 /** The step's own edit of a file: the starter-to-solution hunks, in starter code lines. */
 function stepEdit(step: Step, file: string, repo: string) {
-  const starter = codeLines(read(join(starterDir(step, repo), file)));
+  const starterPath = join(starterDir(step, repo), file);
+  // No starter: verify reports it; meanwhile the whole solution is the edit.
+  const starter = existsSync(starterPath) ? codeLines(read(starterPath)) : codeLines('');
   const solution = codeLines(read(join(solutionDir(step, repo), file)));
-  return { starter, solution, hunks: diffLines(starter.text, solution.text) };
+  const hunks = diffLines(starter.text, solution.text);
+  /** The code the learner writes: the solution's lines of each hunk. */
+  const written = hunks.map((h) => solution.text.slice(h.bStart, h.bEnd));
+  return { starter, hunks, written };
 }
 
 function quote(lines: string[]): string {
@@ -175,11 +180,9 @@ export function todoLeaks(step: Step, repo = REPO): string[] {
   for (const file of step.files) {
     const starterPath = join(starterDir(step, repo), file);
     if (!existsSync(starterPath) || !existsSync(join(solutionDir(step, repo), file))) continue;
-    const { starter, solution, hunks } = stepEdit(step, file, repo);
+    const { starter, written: writes } = stepEdit(step, file, repo);
     const given = new Set(giveaways(starter.text.join('\n')));
-    const written = new Set(
-      hunks.flatMap((h) => giveaways(solution.text.slice(h.bStart, h.bEnd).join('\n'))).filter((g) => !given.has(g)),
-    );
+    const written = new Set(writes.flatMap((lines) => giveaways(lines.join('\n'))).filter((g) => !given.has(g)));
     for (const todo of todoTexts(read(starterPath))) {
       const quoted = [...written].filter(
         (g) => !(g in allowed) && !(g.replace(/\($/, '') in allowed) && quotes(todo.text, g),
@@ -195,14 +198,14 @@ export function todoLeaks(step: Step, repo = REPO): string[] {
   return problems;
 }
 
-/** The code lines a learner writes in a step's file: added or changed, between the step's start and end. */
-export function learnerLines(step: Step, repo = REPO): { file: string; lines: number }[] {
+/** The code lines a learner writes in each of a step's files (added or changed between the step's start and end). */
+export function writtenCode(step: Step, repo = REPO): { file: string; lines: string[] }[] {
   return step.files
     .filter((file) => existsSync(join(solutionDir(step, repo), file)))
-    .map((file) => {
-      const starterPath = join(starterDir(step, repo), file);
-      const starter = existsSync(starterPath) ? codeLines(read(starterPath)).text : [];
-      const solution = codeLines(read(join(solutionDir(step, repo), file))).text;
-      return { file, lines: diffLines(starter, solution).reduce((n, h: Hunk) => n + (h.bEnd - h.bStart), 0) };
-    });
+    .map((file) => ({ file, lines: stepEdit(step, file, repo).written.flat() }));
+}
+
+/** How many code lines a learner writes in each of a step's files. */
+export function learnerLines(step: Step, repo = REPO): { file: string; lines: number }[] {
+  return writtenCode(step, repo).map(({ file, lines }) => ({ file, lines: lines.length }));
 }

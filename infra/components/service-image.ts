@@ -20,7 +20,8 @@ export interface ServiceImageArgs {
  * Dockerfile's `npm ci` and TypeScript install use (NPM_CONFIG_REGISTRY).
  */
 function npmBuildArgs(): Record<string, string> {
-  const registry = new pulumi.Config().get('npmRegistry', { minLength: 1 });
+  // Pulumi.yaml's default is empty: no mirror, the public registry.
+  const registry = new pulumi.Config().get('npmRegistry');
   return registry ? { NPM_CONFIG_REGISTRY: registry } : {};
 }
 

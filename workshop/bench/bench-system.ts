@@ -45,6 +45,7 @@ export class BenchSystem {
         redisUrl: brokers.get('redis')?.url,
         natsUrl: brokers.get('nats')?.url,
         natsMonitorUrl: brokers.get('nats')?.monitorUrl,
+        natsToken: brokers.get('nats')?.token,
       };
       const fleet = await Fleet.start(topology, endpoints, buildDir, logDir);
       const consumers = consumerCount(topology);

@@ -5,7 +5,7 @@
  * command to its append-only file before answering (appendfsync always).
  */
 import { join } from 'node:path';
-import { BROKERS } from '../src/runtime/brokers';
+import { BROKERS, launchOf } from '../src/runtime/brokers';
 import { ManagedProcess, type ProcessSpec } from '../src/runtime/managed-process';
 import { freePort } from '../src/runtime/ports';
 import { requireTool } from '../src/runtime/tools';
@@ -20,6 +20,8 @@ export class Broker {
     private readonly ready: RegExp,
     readonly url: string,
     readonly monitorUrl: string | undefined,
+    /** The token the server requires (NATS), else undefined. */
+    readonly token: string | undefined,
   ) {
     this.process = new ManagedProcess(spec);
   }
@@ -27,16 +29,17 @@ export class Broker {
   static async start(kind: Transport, dataDir: string, logDir: string): Promise<Broker> {
     const spec = BROKERS[kind];
     const ports = await Promise.all(Array.from({ length: spec.ports }, () => freePort()));
-    const endpoints = spec.endpoints(ports);
+    const launch = launchOf(kind, ports, dataDir);
     // The registry's server, plus for Redis an append-only file in dataDir (later options win).
     const durable = kind === 'redis' ? ['--dir', dataDir, '--appendonly', 'yes', '--appendfsync', 'always'] : [];
-    const args = [...spec.args(ports, dataDir), ...durable];
+    const args = [...launch.args, ...durable];
     const broker = new Broker(
       kind,
       { name: kind, command: requireTool(spec.server), args, logFile: join(logDir, `${kind}.log`) },
       spec.readyLine,
-      spec.url(endpoints)!,
-      endpoints.natsMonitorUrl,
+      spec.url(launch.endpoints)!,
+      launch.endpoints.natsMonitorUrl,
+      spec.tokenOf(launch.endpoints),
     );
     await broker.process.waitForLine(broker.ready);
     return broker;

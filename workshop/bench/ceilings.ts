@@ -53,7 +53,7 @@ export async function bareHttp(load: LoadOptions, logDir: string): Promise<LoadR
 export async function natsQueue(count: number, logDir: string): Promise<number> {
   const dataDir = await mkdtemp(join(tmpdir(), 'workshop-bench-nats-'));
   const broker = await Broker.start('nats', dataDir, logDir);
-  const connections = await Promise.all([0, 1, 2].map(() => connect({ servers: broker.url })));
+  const connections = await Promise.all([0, 1, 2].map(() => connect({ servers: broker.url, token: broker.token })));
   try {
     const [publisher, ...subscribers] = connections;
     let received = 0;

@@ -7,7 +7,7 @@
 import { BROKERS as DEPLOYED } from '../../infra/components/broker';
 import { DEFAULTS, TRANSPORTS } from '../../infra/config';
 import { roleOf } from '../src/plan/roles';
-import { BROKER_KINDS, BROKERS, TRANSPORT_CHOICES } from '../src/runtime/brokers';
+import { BROKER_KINDS, BROKERS, launchOf, TRANSPORT_CHOICES } from '../src/runtime/brokers';
 import { installHint } from '../src/runtime/tools';
 
 test('the same broker kinds on both sides', () => {
@@ -22,6 +22,25 @@ test.each(BROKER_KINDS)('%s: the same env name, scheme, port and alias as the Pu
     port: DEPLOYED[kind].port,
     alias: DEPLOYED[kind].alias,
   });
+});
+
+test.each(BROKER_KINDS)(
+  '%s: the same token (server flag and variable) as the Pulumi component, or none on both',
+  (kind) => {
+    expect(BROKERS[kind].token).toEqual(DEPLOYED[kind].token);
+  },
+);
+
+test('a broker that requires a token is run with a new one each time, passed by its flag and found among its endpoints', () => {
+  const a = launchOf('nats', [40001, 40002], '/tmp/x');
+  const b = launchOf('nats', [40001, 40002], '/tmp/x');
+  const token = BROKERS.nats.tokenOf(a.endpoints)!;
+  expect(token).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  expect(a.args.slice(-2)).toEqual(['--auth', token]);
+  expect(BROKERS.nats.tokenOf(b.endpoints)).not.toBe(token);
+  const redis = launchOf('redis', [40003], '/tmp/x');
+  expect(BROKERS.redis.tokenOf(redis.endpoints)).toBeUndefined();
+  expect(redis.args).not.toContain('--auth');
 });
 
 test.each(BROKER_KINDS)("%s: the stack's default image is recognised as this broker", (kind) => {

@@ -231,5 +231,5 @@ test('JetStream (end of step 4): mail-1 killed from the board mid-burst, restart
   await screenshot(p, 'jetstream');
   console.info(`screenshot: ${shot('jetstream')} (killed after ${emailsAtKill} emails; ${emails} emails in the end)`);
   expect(pageErrors).toEqual([]);
-  await deleteStreamOf(backing.endpoints.natsUrl!, USER_CREATED);
+  await deleteStreamOf(backing.endpoints.natsUrl!, USER_CREATED, backing.endpoints.natsToken);
 });

@@ -5,9 +5,10 @@
  * - a bare `pulumi <args>` only in a shell block that first does
  *   `cd infra` and `export PULUMI_CONFIG_PASSPHRASE=workshop` (infra/Pulumi.yaml
  *   names the backend; the passphrase opens Pulumi.dev.yaml's encryptionsalt).
- * A config key it sets must be one infra/Pulumi.yaml declares, and a
- * `pulumi plugin install resource docker <v>` must name the version the
- * lockfile installs.
+ * A config key it sets must be one infra/Pulumi.yaml declares, or a secret
+ * the program reads (set with --secret), and a
+ * `pulumi plugin install resource <provider> <v>` must name a provider the
+ * program uses at the version the lockfile installs.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
@@ -74,11 +75,23 @@ const declared = Object.keys(
       .map((k) => [k, true]),
   ),
 );
-const dockerVersion = (
-  JSON.parse(readFileSync(join(REPO, 'node_modules', '@pulumi', 'docker', 'package.json'), 'utf8')) as {
-    version: string;
-  }
-).version;
+/** The secrets the program reads (`config.getSecret('natsToken')`): set with --secret, not declared in Pulumi.yaml. */
+const secrets = [
+  ...readFileSync(join(REPO, 'infra', 'config.ts'), 'utf8').matchAll(/(?:get|require)Secret\('(\w+)'/g),
+].map((m) => m[1]);
+/** The provider plugins the program's packages pin: @pulumi/docker -> docker 5.2.0 (the SDK itself is no plugin). */
+const providers: Record<string, string> = Object.fromEntries(
+  Object.keys(
+    (JSON.parse(readFileSync(join(REPO, 'infra', 'package.json'), 'utf8')) as { dependencies: Record<string, string> })
+      .dependencies,
+  )
+    .filter((name) => name.startsWith('@pulumi/') && name !== '@pulumi/pulumi')
+    .map((name) => [
+      name.slice('@pulumi/'.length),
+      (JSON.parse(readFileSync(join(REPO, 'node_modules', name, 'package.json'), 'utf8')) as { version: string })
+        .version,
+    ]),
+);
 
 /** Why a command does not work as written, or undefined. */
 export function problemOf(c: PulumiCommand): string | undefined {
@@ -90,11 +103,17 @@ export function problemOf(c: PulumiCommand): string | undefined {
   if (args[0] === 'login') return '`pulumi login` is not needed: infra/Pulumi.yaml names the backend';
   if (args[0] === 'config' && args[1] === 'set') {
     const key = args.slice(2).find((a) => !a.startsWith('-'));
-    if (!key || !declared.includes(key)) return `config key "${key}" is not one infra/Pulumi.yaml declares`;
+    if (key && secrets.includes(key)) {
+      if (!args.includes('--secret')) return `config key "${key}" is a secret the program reads: set it with --secret`;
+    } else if (!key || !declared.includes(key)) {
+      return `config key "${key}" is not one infra/Pulumi.yaml declares`;
+    }
   }
   if (args[0] === 'plugin' && args[1] === 'install') {
-    if (args[2] !== 'resource' || args[3] !== 'docker' || args[4] !== dockerVersion) {
-      return `the Docker provider plugin the lockfile installs is \`pulumi plugin install resource docker ${dockerVersion}\``;
+    const version = providers[args[3]];
+    if (args[2] !== 'resource' || version === undefined || args[4] !== version) {
+      const all = Object.entries(providers).map(([name, v]) => `\`pulumi plugin install resource ${name} ${v}\``);
+      return `the provider plugins the lockfile installs are ${all.join(', ')}`;
     }
   }
   return undefined;
@@ -110,7 +129,12 @@ test('the check itself: what it accepts and what it refuses', () => {
     'export PULUMI_CONFIG_PASSPHRASE=workshop',
     'pulumi up --refresh',
     'pulumi plugin install resource docker 1.0.0',
+    `pulumi plugin install resource docker ${providers.docker}`,
+    `pulumi plugin install resource random ${providers.random}`,
+    'pulumi plugin install resource aws 6.0.0',
     '```',
+    '`npm run workshop -- pulumi config set --secret natsToken x`',
+    '`npm run workshop -- pulumi config set natsToken x`',
     '```sh',
     'pulumi up',
     '```',
@@ -122,6 +146,11 @@ test('the check itself: what it accepts and what it refuses', () => {
     ['npm run workshop -- pulumi config set nope 2', false],
     ['pulumi up --refresh', true],
     ['pulumi plugin install resource docker 1.0.0', false],
+    [`pulumi plugin install resource docker ${providers.docker}`, true],
+    [`pulumi plugin install resource random ${providers.random}`, true],
+    ['pulumi plugin install resource aws 6.0.0', false],
+    ['npm run workshop -- pulumi config set --secret natsToken x', true],
+    ['npm run workshop -- pulumi config set natsToken x', false],
     ['pulumi up', false],
   ]);
 });

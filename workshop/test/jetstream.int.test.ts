@@ -81,7 +81,7 @@ afterEach(async () => {
   fleet = undefined;
   await backing.clearSinks();
   // The next scenario starts from an empty stream and new durables.
-  await deleteStreamOf(backing.endpoints.natsUrl!, USER_CREATED);
+  await deleteStreamOf(backing.endpoints.natsUrl!, USER_CREATED, backing.endpoints.natsToken);
   await rm(chaosDir, { recursive: true, force: true });
 });
 

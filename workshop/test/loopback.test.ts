@@ -34,6 +34,21 @@ describe('toLoopback: a declared env pointed at this machine', () => {
     });
   });
 
+  test("a broker's token becomes the token of the broker this run started; without that broker it stays as declared", () => {
+    const declared = { NATS_URL: 'nats://nats:4222', NATS_TOKEN: 'the-stack-secret' };
+    expect(toLoopback(declared, aliases, { ...endpoints, natsToken: 'run-token' }, 45000)).toMatchObject({
+      NATS_URL: 'nats://127.0.0.1:40002',
+      NATS_TOKEN: 'run-token',
+    });
+    expect(toLoopback({ NATS_TOKEN: 'the-stack-secret' }, aliases, endpoints, 45000).NATS_TOKEN).toBe(
+      'the-stack-secret',
+    );
+    // No token declared: none given (the broker refuses the service, as in Docker).
+    expect(
+      toLoopback({ NATS_URL: 'nats://nats:4222' }, aliases, { ...endpoints, natsToken: 'run-token' }, 45000),
+    ).not.toHaveProperty('NATS_TOKEN');
+  });
+
   test('the gateway listens on its free loopback port', () => {
     expect(toLoopback({ PORT: '3000' }, aliases, endpoints, 45000)).toMatchObject({ PORT: '45000', HOST: '127.0.0.1' });
   });

@@ -174,8 +174,11 @@ test('with no config, the program takes the defaults Pulumi.yaml declares (and c
     'workshop:redisImage': DEFAULTS.images.redis,
     'workshop:natsImage': DEFAULTS.images.nats,
     'workshop:mailDevImage': DEFAULTS.images.mailDev,
+    // Empty by default (a declared key needs a default, or the CLI refuses the stack): none.
+    'workshop:npmRegistry': '',
+    'workshop:namePrefix': '',
   });
-  // No namePrefix in Pulumi.yaml: the program derives it from the stack.
+  // An empty namePrefix: the program derives it from the stack.
   expect(defaults.containers.map((c) => c.name)).toContain('workshop-mail-1');
   expect(byRole(defaults, 'redis')).toHaveLength(1);
   expect(replicasOf(defaults, 'mail')).toHaveLength(1);

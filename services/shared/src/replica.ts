@@ -25,6 +25,12 @@ export function run(bootstrap: () => Promise<void>): void {
     const who = process.env.REPLICA_ID ?? 'service';
     if (error instanceof ConfigError) {
       console.error(`[${who}] cannot start: ${error.message}`);
+    } else if (error instanceof Error && error.name === 'AuthorizationError') {
+      // The NATS client's error when the server refuses the token it got (or none): the fix is in the options, not in a stack.
+      console.error(
+        `[${who}] cannot start: NATS refused the connection (${error.message}): the server requires a token, ` +
+          'and the NATS options (beside servers) must carry the one the stack gives in NATS_TOKEN',
+      );
     } else {
       console.error(`[${who}] cannot start:`, error);
     }

@@ -1,9 +1,10 @@
 /**
  * Where the brokers are, read from the environment. Each service's main.ts
  * writes its own transport options (that is the code the workshop is about);
- * these helpers only turn REDIS_URL / NATS_URL into what those options take.
+ * these helpers only turn REDIS_URL / NATS_URL (and NATS_TOKEN) into what
+ * those options take.
  */
-import { portOf, requireUrl } from './env.js';
+import { ConfigError, portOf, requireUrl } from './env.js';
 
 /**
  * Once a Redis connection drops, Nest's Redis transport reconnects only
@@ -19,8 +20,26 @@ export function redisConnection(): { host: string; port: number; retryAttempts: 
   return { host: url.hostname, port: portOf(url, 6379), ...REDIS_RETRY };
 }
 
-/** `servers` for `Transport.NATS`, from NATS_URL (nats://host:port). */
-export function natsServers(): string[] {
-  const url = requireUrl('NATS_URL', ['nats:']);
-  return [`nats://${url.hostname}:${portOf(url, 4222)}`];
+/** Where NATS is and how to prove the right to use it: the connection part of a NATS transport's options. */
+export interface NatsConnection {
+  servers: string[];
+  /** The server's token (nats-server --auth): the client sends it when it connects. Absent: a server without auth. */
+  token?: string;
+}
+
+/**
+ * `servers` (from NATS_URL, nats://host:port) and `token` (from NATS_TOKEN)
+ * for `Transport.NATS` and the JetStream transports. The NATS client takes a
+ * token only as this option, never from the URL, hence the separate variable.
+ */
+export function natsConnection(env: Record<string, string | undefined> = process.env): NatsConnection {
+  const url = requireUrl('NATS_URL', ['nats:'], env);
+  const servers = [`nats://${url.hostname}:${portOf(url, 4222)}`];
+  if (url.username || url.password) {
+    throw new ConfigError(
+      'NATS_URL must not carry credentials (the NATS client ignores them): put the token in NATS_TOKEN',
+    );
+  }
+  const token = env.NATS_TOKEN?.trim();
+  return token ? { servers, token } : { servers };
 }

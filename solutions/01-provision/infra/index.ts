@@ -36,10 +36,12 @@ const brokers = brokersFor(config).map(
       image: kind === 'redis' ? config.images.redis : config.images.nats,
       networkName,
       namePrefix,
+      // NATS requires a token of every client: the stack's secret, or (unset) one the broker generates.
+      token: config.natsToken,
     }),
 );
-// REDIS_URL and/or NATS_URL, the same for every service: each broker's address inside the network.
-const brokerEnv: Record<string, string> = Object.fromEntries(brokers.map((b) => [b.envName, b.url]));
+// The same for every service: each broker's address inside the network (REDIS_URL, NATS_URL), and NATS's token.
+const brokerEnv: Record<string, pulumi.Input<string>> = Object.assign({}, ...brokers.map((b) => b.env()));
 
 // Where the emails and pushes land.
 const mailDev = new MailDev('maildev', {

@@ -5,6 +5,7 @@
  */
 import {
   byRole,
+  checkBrokerTokens,
   checkHostsResolve,
   checkNoServiceOn,
   checkPointsAt,
@@ -17,7 +18,7 @@ import {
 const NATS_CHOICES = transportChoicesOn('nats');
 
 test.each(NATS_CHOICES)(
-  'transport=%s runs a NATS broker, every service gets NATS_URL, none is left on Redis',
+  'transport=%s runs a NATS broker that requires a token, every service gets NATS_URL and the token, none is left on Redis',
   async (transport) => {
     const p = await gradedPlan({ transport, mailReplicas: 2, pushReplicas: 2 });
     const where = `Where does infra/config.ts choose the broker(s) for transport=${transport}?`;
@@ -37,6 +38,7 @@ test.each(NATS_CHOICES)(
       `nothing talks through Redis with transport=${transport} (Redis runs beside NATS only as the idempotency store of step 5). ${where}`,
     );
     checkHostsResolve(p);
+    checkBrokerTokens(p, 'nats');
     checkPublishing(p);
   },
 );

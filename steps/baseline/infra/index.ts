@@ -22,14 +22,15 @@ const containerNames = (services: NestService[]) =>
 
 // TODO: one Docker network for the whole system, named after the prefix: on it, each container reaches the others by name.
 
-// TODO: the broker(s) this configuration needs (the config module says which kinds), each on that network, with the image the config gives for its kind.
+// TODO: the broker(s) this configuration needs (the config module says which kinds), each on that network, with the image the config gives for its kind,
+// and the token the stack's config gives for a broker that requires one (with none, the broker makes its own).
 
 // TODO: MailDev on the network, its web UI published on this machine at the port the config gives.
 
 // TODO: the push sink on the network, published at its configured port. Its image is built from services/ like the services' own (see the image component).
 
 // TODO: the four services (gateway, user, mail, push), each from its own image, with the replica count the config gives.
-// Every service reaches the broker(s) at the address each broker gives for its variable.
+// Every service gets what each broker gives a client to connect: its address, and its token when it requires one.
 // The mail service sends its emails to MailDev (SMTP_URL), the push service posts to the push sink (PUSH_SINK_URL):
 // addresses as a container sees them on the network, not as this machine does.
 // The gateway is the only one you call from this machine: it listens on port 3000, published at its configured

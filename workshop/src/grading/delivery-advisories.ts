@@ -41,7 +41,7 @@ interface Advisory {
 export async function watchGiveUps(system: LiveSystem): Promise<GiveUpWatch> {
   const natsUrl = system.backing.endpoints.natsUrl;
   if (!natsUrl) throw new Error('the system runs no NATS server: there are no JetStream advisories to watch');
-  const nc = await connect({ servers: [natsUrl] });
+  const nc = await connect({ servers: [natsUrl], token: system.backing.endpoints.natsToken });
   const seen: GaveUp[] = [];
   for (const [kind, subject] of Object.entries(ADVISORIES) as [GaveUp['kind'], string][]) {
     nc.subscribe(subject, {

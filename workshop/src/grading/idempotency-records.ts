@@ -23,7 +23,7 @@ export async function storedEventIds(system: LiveSystem, subject: string): Promi
   const ids = new Map<string, string>();
   const natsUrl = system.backing.endpoints.natsUrl;
   if (!natsUrl) return ids;
-  const nc = await connect({ servers: [natsUrl] });
+  const nc = await connect({ servers: [natsUrl], token: system.backing.endpoints.natsToken });
   try {
     const jsm = await jetstreamManager(nc);
     const name = await jsm.streams.find(subject).catch(() => undefined);

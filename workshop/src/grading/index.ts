@@ -44,6 +44,7 @@ export { streamDrained, streamGroups, type StreamGroupState, type StreamState } 
 export { createUser, createUsers, settle } from './traffic';
 export { subscriptionsByReplica, type ReplicaSubscriptions } from './subscription-owners';
 export { checkNoServiceOn, transportChoicesOn } from './transport-choices';
+export { checkBrokerTokens } from './broker-tokens';
 export {
   checkConfigRefused,
   checkDistinctContainerNames,

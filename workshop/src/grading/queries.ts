@@ -40,7 +40,7 @@ export async function lastStoredEvent(
 ): Promise<{ stream?: string; event?: StoredEvent }> {
   const natsUrl = system.backing.endpoints.natsUrl;
   if (!natsUrl) return {};
-  const nc = await connect({ servers: [natsUrl] });
+  const nc = await connect({ servers: [natsUrl], token: system.backing.endpoints.natsToken });
   try {
     const jsm = await jetstreamManager(nc);
     const stream = await jsm.streams.find(subject).catch(() => undefined);

@@ -93,6 +93,20 @@ export function configOf(
     }
   }
   for (const [k, v] of Object.entries(request.config)) out[key(k)] = String(v);
+  // The CLI refuses a stack that leaves a key of the project's own without a value when Pulumi.yaml declares it
+  // with no default (pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig): so does this.
+  const missing = Object.entries((project.config ?? {}) as Dict)
+    .filter(([k, spec]) => !k.includes(':') && spec && typeof spec === 'object')
+    .filter(([k, spec]) => !('default' in (spec as Dict)) && !('value' in (spec as Dict)) && !(key(k) in out))
+    .map(([k]) => `'${k}'`)
+    .sort();
+  if (missing.length) {
+    const list = missing.length > 1 ? `${missing.slice(0, -1).join(', ')} and ${missing.at(-1)}` : missing[0];
+    throw new Error(
+      `Stack '${request.stack}' is missing configuration value${missing.length > 1 ? 's' : ''} ${list} ` +
+        `(as the Pulumi CLI says it: Pulumi.yaml declares ${missing.length > 1 ? 'them' : 'it'} with no default; give ${missing.length > 1 ? 'them' : 'it'} one, or set ${missing.length > 1 ? 'them' : 'it'} in the stack)`,
+    );
+  }
   return out;
 }
 
@@ -100,6 +114,26 @@ const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
 const asString = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
 const asStrings = (v: unknown): string[] | undefined =>
   Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : undefined;
+
+/** Pulumi's wire mark of a secret: `{ [SECRET_KEY]: SECRET_SIG, value }` (@pulumi/pulumi runtime/rpc.js specialSigKey, specialSecretSig). */
+const SECRET_KEY = '4dabf18193072939515e22adb298388d';
+const SECRET_SIG = '1b47061264138c4ac30d75fd1eb44270';
+
+/**
+ * The inputs with each secret replaced by its value: under mocks a secret
+ * (the NATS token) reaches newResource wrapped, and an array holding one is
+ * wrapped whole (a container's `envs`, its `command`). The plan is what
+ * `pulumi up` would give Docker, where the values are plain.
+ */
+export function unwrapSecrets(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value && typeof value === 'object' && !(value instanceof Date)) {
+    const record = value as Dict;
+    if (record[SECRET_KEY] === SECRET_SIG) return unwrapSecrets(record.value);
+    return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
 
 function envOf(envs: unknown): Record<string, string> {
   const env: Record<string, string> = {};
@@ -169,7 +203,12 @@ async function evaluate(infraDir: string, request: PlanRequest): Promise<Evaluat
     return { ok: false, error: `${projectFile} is not valid YAML: ${messageOf(error)}` };
   }
   const projectName = asString(project.name) ?? 'project';
-  const config = configOf(infraDir, projectName, project, request, loadYaml);
+  let config: Record<string, string>;
+  try {
+    config = configOf(infraDir, projectName, project, request, loadYaml);
+  } catch (error) {
+    return { ok: false, error: messageOf(error) };
+  }
 
   const recorded: Recorded[] = [];
   await pulumi.runtime.setMocks(
@@ -178,7 +217,7 @@ async function evaluate(infraDir: string, request: PlanRequest): Promise<Evaluat
         const r: Recorded = {
           type: args.type,
           name: args.name,
-          inputs: (args.inputs ?? {}) as Dict,
+          inputs: unwrapSecrets(args.inputs ?? {}) as Dict,
           custom: !!args.custom,
         };
         recorded.push(r);

@@ -62,6 +62,11 @@ export function providerAnswer(
       const id = hex(`${type}/${name}`);
       return { id, outputs: { ...inputs, name: inputs.name ?? name } };
     }
+    case 'random:index/randomPassword:RandomPassword': {
+      // The provider draws the password once, at create, and keeps it in the state: here one fixed per resource.
+      const length = Math.min(64, Number(inputs.length ?? 16));
+      return { id: 'none', outputs: { ...inputs, result: hex(`${type}/${name}`).slice(0, length) } };
+    }
     default:
       return { id: hex(`${type}/${name}`), outputs: { ...inputs } };
   }

@@ -8,6 +8,7 @@ import { BROKERS, isBrokerKind, TRANSPORT_CHOICES } from '../runtime/brokers';
 import { SERVICE_NAMES, type BackingKind, type ServiceName, type Topology, type Transport } from '../runtime/topology';
 import { addressMismatch } from '../runtime/addresses';
 import { servedBy } from './listening';
+import { tokenProblems } from './tokens';
 import { PlanError } from './read-plan';
 import { BACKING_ROLES, isServiceRole } from './roles';
 import type { Plan, PlanContainer } from './types';
@@ -178,6 +179,7 @@ export function planProblems(plan: Plan): string[] {
     const c = plan.containers.find((x) => describe(x) === p.container);
     if (c && (isServiceRole(c.role) || c.role === undefined)) problems.push(p.message);
   }
+  problems.push(...tokenProblems(plan));
   return problems;
 }
 

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MailDevClient, PushSinkClient } from '../grading/sinks';
 import type { LiveBacking } from '../grading/live';
-import { BROKERS, type BrokerEndpoints, type BrokerKind } from './brokers';
+import { BROKERS, launchOf, type BrokerEndpoints, type BrokerKind } from './brokers';
 import { ManagedProcess } from './managed-process';
 import { freePort } from './ports';
 import { spawnMailDev, type MailDevEndpoints } from './maildev';
@@ -88,8 +88,9 @@ export class Backing implements LiveBacking {
 
       for (const { kind, spec, path } of servers) {
         const ports = await Promise.all(Array.from({ length: spec.ports }, () => freePort()));
-        Object.assign(endpoints, spec.endpoints(ports));
-        const server = spawn({ name: kind, command: path, args: spec.args(ports, scratch), logFile: log(kind) });
+        const launch = launchOf(kind, ports, scratch);
+        Object.assign(endpoints, launch.endpoints);
+        const server = spawn({ name: kind, command: path, args: launch.args, logFile: log(kind) });
         ready.push(server.waitForLine(spec.readyLine).then(() => progress(spec.readyMessage)));
       }
 

@@ -7,6 +7,7 @@
  * fleet, the plan's roles and `doctor` all read it; a unit test holds it to
  * the Pulumi component. A new broker is one entry here (and one there).
  */
+import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { natsSubscriptions, redisSubscribers } from './subscriptions';
 
@@ -19,6 +20,8 @@ export interface BrokerEndpoints {
   natsUrl?: string;
   /** NATS's monitoring endpoint (subscriptions, JetStream state). */
   natsMonitorUrl?: string;
+  /** The token the NATS server requires of every client (its --auth). */
+  natsToken?: string;
 }
 
 export interface BrokerSpec {
@@ -40,14 +43,22 @@ export interface BrokerSpec {
   ports: number;
   /** The server's arguments on those ports; `scratch` is a throwaway folder of its own. */
   args(ports: number[], scratch: string): string[];
-  /** Where the local run answers, on those ports. */
-  endpoints(ports: number[]): BrokerEndpoints;
+  /**
+   * The token the server requires of every client, as infra/components/broker.ts
+   * declares it: the server flag that sets it, and the variable the services
+   * read it from. None: the broker takes any client (Redis, in this workshop).
+   */
+  token?: { flag: string; envName: string };
+  /** Where the local run answers, on those ports (with the token it requires). */
+  endpoints(ports: number[], token?: string): BrokerEndpoints;
   /** The line the server logs once it accepts clients. */
   readyLine: RegExp;
   /** The progress line shown once it does. */
   readyMessage: string;
   /** Its URL among the endpoints (undefined: not running). */
   url(endpoints: BrokerEndpoints): string | undefined;
+  /** Its token among the endpoints (undefined: none required, or not running). */
+  tokenOf(endpoints: BrokerEndpoints): string | undefined;
   /** How many subscribers `subject` has right now (core pub/sub on this broker). */
   subscribers(endpoints: BrokerEndpoints, subject: string): Promise<number>;
 }
@@ -71,6 +82,7 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
     readyLine: /Ready to accept connections/,
     readyMessage: 'Redis ready',
     url: (e) => e.redisUrl,
+    tokenOf: () => undefined,
     subscribers: (e, subject) => redisSubscribers(e.redisUrl!, subject),
   },
   nats: {
@@ -95,16 +107,36 @@ export const BROKERS: Record<BrokerKind, BrokerSpec> = {
       '-sd',
       join(scratch, 'jetstream'),
     ],
-    endpoints: ([port, monitor]) => ({
+    // As in the Docker stack: the server refuses a client without the token.
+    token: { flag: '--auth', envName: 'NATS_TOKEN' },
+    endpoints: ([port, monitor], token) => ({
       natsUrl: `nats://127.0.0.1:${port}`,
       natsMonitorUrl: `http://127.0.0.1:${monitor}`,
+      natsToken: token,
     }),
     readyLine: /Server is ready/,
     readyMessage: 'NATS ready (JetStream on)',
     url: (e) => e.natsUrl,
+    tokenOf: (e) => e.natsToken,
     subscribers: async (e, subject) => (await natsSubscriptions(e.natsMonitorUrl!, subject)).length,
   },
 };
+
+/**
+ * How to run `kind` on these ports: the server's arguments and where it
+ * answers, with a token of its own when the broker requires one (a new one
+ * per run: nothing outside the run needs to know it).
+ */
+export function launchOf(
+  kind: BrokerKind,
+  ports: number[],
+  scratch: string,
+): { args: string[]; endpoints: BrokerEndpoints } {
+  const spec = BROKERS[kind];
+  const token = spec.token ? randomBytes(18).toString('base64url') : undefined;
+  const auth = spec.token && token ? [spec.token.flag, token] : [];
+  return { args: [...spec.args(ports, scratch), ...auth], endpoints: spec.endpoints(ports, token) };
+}
 
 export function isBrokerKind(value: string | undefined): value is BrokerKind {
   return (BROKER_KINDS as readonly string[]).includes(value ?? '');

@@ -140,12 +140,21 @@ export class Fleet {
   }
 }
 
+/** NATS_TOKEN -> nats: the variables that carry a broker's token. */
+const TOKEN_VARIABLES: Record<string, BrokerKind> = Object.fromEntries(
+  BROKER_KINDS.flatMap((kind) => {
+    const token = BROKERS[kind].token;
+    return token ? [[token.envName, kind]] : [];
+  }),
+);
+
 /** Nest colours its logs; the runtime keeps them as plain text in log files. */
 const PLAIN_LOGS = { NO_COLOR: '1', FORCE_COLOR: '0' };
 
 /**
  * A declared env, pointed at this machine: each URL whose host is a known
- * alias gets the loopback address and port of that backing service; PORT and
+ * alias gets the loopback address and port of that backing service, a
+ * broker's token the token of the broker this run started; PORT and
  * HOST make the gateway listen on its free loopback port. With `listens`
  * (what each alias's container serves), a URL whose scheme or port that
  * container does not listen on is refused: in Docker it would reach nothing.
@@ -169,6 +178,12 @@ export function toLoopback(
   const out: Record<string, string> = { ...PLAIN_LOGS };
   for (const [name, value] of Object.entries(env)) {
     out[name] = value;
+    const tokenOf = TOKEN_VARIABLES[name];
+    if (tokenOf) {
+      // The token of the broker this run started, in place of the stack's (as its address replaces the alias).
+      out[name] = BROKERS[tokenOf].tokenOf(endpoints) ?? value;
+      continue;
+    }
     let url: URL;
     try {
       url = new URL(value);

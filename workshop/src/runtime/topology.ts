@@ -65,7 +65,13 @@ const OWN_ENV: Record<ServiceName, Record<string, string>> = {
 
 /** A topology by hand: one gateway and user, `mail` and `push` replicas, every service on `brokers` (default: the transport). */
 export function topology(transport: Transport, mail = 1, push = 1, brokers: Transport[] = [transport]): Topology {
-  const brokerEnv = Object.fromEntries(brokers.map((kind) => [BROKERS[kind].envName, brokerUrl(kind)]));
+  const brokerEnv = Object.fromEntries(
+    brokers.flatMap((kind) => {
+      const { envName, token } = BROKERS[kind];
+      // The token's value is the stack's secret; the runtime gives the one of the broker it starts.
+      return [[envName, brokerUrl(kind)], ...(token ? [[token.envName, 'the-stack-secret']] : [])];
+    }),
+  );
   const counts: Record<ServiceName, number> = { gateway: 1, user: 1, mail, push };
   const replicas = Object.fromEntries(
     SERVICE_NAMES.map((service) => [

@@ -132,7 +132,7 @@ export function todoTexts(source: string): { line: number; text: string }[] {
 
 /**
  * The names and literals a line of code writes that would give it away:
- * dotted names (`mailDev.smtpUrl`), calls (`natsServers(`), string literals,
+ * dotted names (`mailDev.smtpUrl`), calls (`natsConnection(`), string literals,
  * camelCase, CONSTANT_CASE and PascalCase names with two capitals.
  */
 export function giveaways(code: string): string[] {
@@ -147,7 +147,7 @@ export function giveaways(code: string): string[] {
   for (const m of bare.matchAll(/([A-Za-z_$][\w$]*)\s*\(/g)) if (!KEYWORDS.has(m[1]!)) found.add(`${m[1]}(`);
   for (const m of bare.matchAll(/\b[a-z][a-z0-9]*[A-Z][\w$]*|\b[A-Z][A-Z0-9]*_[A-Z0-9_]+\b|\b[A-Z][a-z0-9]+[A-Z]\w*/g))
     found.add(m[0]);
-  // A call already names its function: report `natsServers(` once, not `natsServers` beside it.
+  // A call already names its function: report `natsConnection(` once, not `natsConnection` beside it.
   return [...found].filter((g) => !found.has(`${g}(`));
 }
 

@@ -37,8 +37,8 @@ export async function waitForJetStreamReady(
 }
 
 /** Deletes the stream that captures `subject` (and so its durables), whatever its name: the next run starts from an empty one. */
-export async function deleteStreamOf(natsUrl: string, subject: string): Promise<void> {
-  const nc = await connect({ servers: [natsUrl] });
+export async function deleteStreamOf(natsUrl: string, subject: string, token?: string): Promise<void> {
+  const nc = await connect({ servers: [natsUrl], token });
   try {
     const jsm = await jetstreamManager(nc);
     const stream = await jsm.streams.find(subject).catch(() => undefined);

@@ -3,7 +3,7 @@
  *
  *   ClientsModule.registerAsync([{ name: EVENTS_CLIENT, useFactory: () => ({
  *     customClass: JetStreamClient,
- *     options: { servers: natsServers(), stream: USER_EVENTS }, // the service's StreamSpec
+ *     options: { ...natsConnection(), stream: USER_EVENTS }, // the service's StreamSpec
  *   }) }])
  *
  * `emit()` completes once the stream has stored the event (its PubAck), so
@@ -23,8 +23,10 @@ import { encodeEvent } from './codec.js';
 import { ensureStream, type StreamSpec } from './stream.js';
 
 export interface JetStreamClientOptions {
-  /** NATS servers, e.g. natsServers(). */
+  /** NATS servers, e.g. from natsConnection(). */
   servers: string[];
+  /** The server's token, when it requires one (natsConnection() reads it from NATS_TOKEN). */
+  token?: string;
   /** The stream that captures the events this client emits; created if missing. */
   stream: StreamSpec;
   /**
@@ -58,6 +60,7 @@ export class JetStreamClient extends ClientProxy {
     this.connection ??= (async () => {
       const nc = await connect({
         servers: this.options.servers,
+        token: this.options.token,
         name: this.options.name ?? process.env.REPLICA_ID,
         maxReconnectAttempts: -1,
       });

@@ -3,7 +3,7 @@
  * through a durable pull consumer. The delivery contract is the service's,
  * passed in as three options:
  *
- *   strategy: new JetStreamServer({ servers: natsServers(), stream, durable, settle })
+ *   strategy: new JetStreamServer({ ...natsConnection(), stream, durable, settle })
  *
  * - `stream`: the stream to read (created if missing, see stream.ts);
  * - `durable`: the durable consumer's config (created, or brought to this
@@ -40,8 +40,10 @@ import { ensureDurable, type DurableConfig } from './durable.js';
 import { ensureStream, type StreamSpec } from './stream.js';
 
 export interface JetStreamServerOptions {
-  /** NATS servers, e.g. natsServers(). */
+  /** NATS servers, e.g. from natsConnection(). */
   servers: string[];
+  /** The server's token, when it requires one (natsConnection() reads it from NATS_TOKEN). */
+  token?: string;
   /** The stream to consume; created at start-up if missing. */
   stream: StreamSpec;
   /**
@@ -119,6 +121,7 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
       const durable = this.durableName;
       this.nc = await connect({
         servers: this.options.servers,
+        token: this.options.token,
         name: this.options.name ?? process.env.REPLICA_ID ?? durable,
         maxReconnectAttempts: -1,
       });

@@ -26,6 +26,12 @@ export interface WorkshopConfig {
   ports: { gateway: number; mailDev: number; pushSink: number };
   images: { base: string; redis: string; nats: string; mailDev: string };
   namePrefix: string;
+  /**
+   * The token the NATS broker requires of every client, from the stack's
+   * secret config (`pulumi config set --secret natsToken ...`); unset, the
+   * broker generates one for the stack (infra/components/broker.ts).
+   */
+  natsToken?: pulumi.Output<string>;
 }
 
 export const DEFAULTS: WorkshopConfig = {
@@ -79,7 +85,9 @@ export function readConfig(): WorkshopConfig {
       nats: image('natsImage', d.images.nats),
       mailDev: image('mailDevImage', d.images.mailDev),
     },
-    namePrefix: config.get('namePrefix', { pattern: /^[a-z0-9][a-z0-9_.-]*$/ }) ?? defaultNamePrefix(),
+    // Pulumi.yaml's default is empty: the prefix then comes from the stack's name.
+    namePrefix: config.get('namePrefix', { pattern: /^([a-z0-9][a-z0-9_.-]*)?$/ }) || defaultNamePrefix(),
+    natsToken: config.getSecret('natsToken', { minLength: 1 }),
   };
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { UserModule } from './user.module.js';
 
@@ -11,7 +11,7 @@ run(async () => {
     abortOnError: false, // a start-up error reaches run(), which prints one line
     transport: Transport.NATS,
     // A queue group: each event goes to ONE replica of this service, and still to every service.
-    options: { servers: natsServers(), queue: 'user' },
+    options: { ...natsConnection(), queue: 'user' },
   });
   app.enableShutdownHooks();
   await app.listen();

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { EVENTS_CLIENT } from './user.constants.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -12,7 +12,7 @@ import { UsersService } from './users.service.js';
         name: EVENTS_CLIENT,
         useFactory: () => ({
           transport: Transport.NATS,
-          options: { servers: natsServers() },
+          options: { ...natsConnection() },
         }),
       },
     ]),

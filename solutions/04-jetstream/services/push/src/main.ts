@@ -5,7 +5,7 @@ import { JetStreamServer } from '../../shared/src/jetstream/index.js';
 import { durableConsumer } from '../../shared/src/delivery/durable-consumer.js';
 import { settleAfterWork } from '../../shared/src/delivery/settle.js';
 import { USER_EVENTS } from '../../shared/src/delivery/user-events-stream.js';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { PushModule } from './push.module.js';
 
@@ -15,7 +15,7 @@ run(async () => {
     abortOnError: false, // a start-up error reaches run(), which prints one line
     // A durable JetStream consumer shared by the replicas: events wait in the stream, acked only once handled.
     strategy: new JetStreamServer({
-      servers: natsServers(),
+      ...natsConnection(),
       stream: USER_EVENTS,
       durable: durableConsumer('push'),
       settle: settleAfterWork,

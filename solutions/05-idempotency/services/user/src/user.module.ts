@@ -3,7 +3,7 @@ import { ClientsModule } from '@nestjs/microservices';
 import { JetStreamClient } from '../../shared/src/jetstream/index.js';
 import { USER_EVENTS } from '../../shared/src/delivery/user-events-stream.js';
 import type { UserCreatedEvent } from '../../shared/src/events.js';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { EVENTS_CLIENT } from './user.constants.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -17,7 +17,7 @@ import { UsersService } from './users.service.js';
           // A JetStream publish: emit() completes once the stream has stored the event.
           customClass: JetStreamClient,
           options: {
-            servers: natsServers(),
+            ...natsConnection(),
             stream: USER_EVENTS,
             // Nats-Msg-Id: the stream stores a re-published event (a retry) only once.
             msgId: (event: UserCreatedEvent) => event.eventId,

@@ -17,8 +17,8 @@ export interface NestServiceArgs {
   /** The image built from services/Dockerfile (see ServiceImage). */
   image: pulumi.Input<string>;
   networkName: pulumi.Input<string>;
-  /** What every replica gets: broker URLs (in-network host names), SMTP_URL, PUSH_SINK_URL... */
-  env: Record<string, string>;
+  /** What every replica gets: broker URLs (in-network host names) and tokens, SMTP_URL, PUSH_SINK_URL... */
+  env: Record<string, pulumi.Input<string>>;
   /** An HTTP service: it listens on `port` (its PORT), published on 127.0.0.1:hostPort (replica i on hostPort + i). */
   http?: { port: number; hostPort: number; healthPath: string };
   namePrefix: string;
@@ -33,7 +33,7 @@ export class NestService extends pulumi.ComponentResource {
   constructor(name: string, args: NestServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super('workshop:service:NestService', name, {}, opts);
     const { http } = args;
-    const env: Record<string, string> = { ...args.env, ...(http ? { PORT: String(http.port) } : {}) };
+    const env: Record<string, pulumi.Input<string>> = { ...args.env, ...(http ? { PORT: String(http.port) } : {}) };
     const healthcheck = http ? httpHealthcheck(http.port, http.healthPath) : connectedHealthcheck(brokerPort(env));
 
     // TODO: one container per replica, as many as this service's replica count, not only the first.
@@ -67,9 +67,9 @@ export class NestService extends pulumi.ComponentResource {
 }
 
 /** The port of the broker a service connects to: NATS if it has NATS_URL, else Redis. */
-function brokerPort(env: Record<string, string>): number {
+function brokerPort(env: Record<string, pulumi.Input<string>>): number {
   const url = env.NATS_URL ?? env.REDIS_URL;
-  if (!url) throw new Error('a service without HTTP needs NATS_URL or REDIS_URL in its env');
+  if (typeof url !== 'string') throw new Error('a service without HTTP needs NATS_URL or REDIS_URL (a URL) in its env');
   const parsed = new URL(url);
   return parsed.port ? Number(parsed.port) : parsed.protocol === 'nats:' ? 4222 : 6379;
 }

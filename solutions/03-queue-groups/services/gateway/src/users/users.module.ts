@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { natsServers } from '../../../shared/src/transports.js';
+import { natsConnection } from '../../../shared/src/transports.js';
 import { UsersController } from './users.controller.js';
 import { USER_SERVICE } from './users.constants.js';
 
@@ -12,7 +12,7 @@ import { USER_SERVICE } from './users.constants.js';
         // A factory, so NATS_URL is read (and validated) when the app starts.
         useFactory: () => ({
           transport: Transport.NATS,
-          options: { servers: natsServers() },
+          options: { ...natsConnection() },
         }),
       },
     ]),

@@ -10,7 +10,7 @@ run(async () => {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(MailModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
     // TODO: in this step Redis goes away. Take the events from the broker the stack runs now
-    // (its address comes in NATS_URL), and make the replicas of mail share them: each new
+    // (its address comes in NATS_URL, the token it requires in NATS_TOKEN), and make the replicas of mail share them: each new
     // user must get one email, from one replica, while push still gets every event too.
     transport: Transport.REDIS,
     options: redisConnection(),

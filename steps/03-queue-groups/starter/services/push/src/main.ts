@@ -10,7 +10,7 @@ run(async () => {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(PushModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
     // TODO: in this step Redis goes away. Take the events from the broker the stack runs now
-    // (its address comes in NATS_URL), and make the replicas of push share them: each new
+    // (its address comes in NATS_URL, the token it requires in NATS_TOKEN), and make the replicas of push share them: each new
     // user must get one push, from one replica, while mail still gets every event too.
     transport: Transport.REDIS,
     options: redisConnection(),

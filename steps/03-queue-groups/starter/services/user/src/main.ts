@@ -10,7 +10,7 @@ run(async () => {
   const app = await NestFactory.createMicroservice<MicroserviceOptions>(UserModule, {
     abortOnError: false, // a start-up error reaches run(), which prints one line
     // TODO: in this step Redis goes away. Take the requests of the gateway from the broker the
-    // stack runs now (its address comes in NATS_URL). With several user replicas, each request
+    // stack runs now (its address comes in NATS_URL, the token it requires in NATS_TOKEN). With several user replicas, each request
     // must be handled by one of them only, or the same user is created twice.
     transport: Transport.REDIS,
     options: redisConnection(),

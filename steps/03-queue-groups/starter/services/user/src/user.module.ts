@@ -12,7 +12,7 @@ import { UsersService } from './users.service.js';
         name: EVENTS_CLIENT,
         useFactory: () => ({
           // TODO: in this step Redis goes away. Announce each new user through the broker the stack
-          // runs now (its address comes in NATS_URL). A sender joins no group: only receivers do.
+          // runs now (its address comes in NATS_URL, the token it requires in NATS_TOKEN). A sender joins no group: only receivers do.
           transport: Transport.REDIS,
           options: redisConnection(),
         }),

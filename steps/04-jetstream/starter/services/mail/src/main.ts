@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { Transport, type MicroserviceOptions } from '@nestjs/microservices';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { announceReady, replicaId, run } from '../../shared/src/replica.js';
 import { MailModule } from './mail.module.js';
 
@@ -14,7 +14,7 @@ run(async () => {
     // services/shared/src/jetstream takes the three as options).
     transport: Transport.NATS,
     // A queue group: each event goes to ONE replica of this service, and still to every service.
-    options: { servers: natsServers(), queue: 'mail' },
+    options: { ...natsConnection(), queue: 'mail' },
   });
   app.enableShutdownHooks();
   await app.listen();

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { ClientsModule, Transport } from '@nestjs/microservices';
-import { natsServers } from '../../shared/src/transports.js';
+import { natsConnection } from '../../shared/src/transports.js';
 import { EVENTS_CLIENT } from './user.constants.js';
 import { UsersController } from './users.controller.js';
 import { UsersService } from './users.service.js';
@@ -14,7 +14,7 @@ import { UsersService } from './users.service.js';
           // TODO: publish into the stream of user events and wait for the stream to confirm it stored each event:
           // a core NATS publish gets no such answer (services/shared/src/jetstream has a client for it).
           transport: Transport.NATS,
-          options: { servers: natsServers() },
+          options: { ...natsConnection() },
         }),
       },
     ]),

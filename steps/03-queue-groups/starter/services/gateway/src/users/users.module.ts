@@ -12,7 +12,7 @@ import { USER_SERVICE } from './users.constants.js';
         // A factory, so REDIS_URL is read (and validated) when the app starts.
         useFactory: () => ({
           // TODO: in this step Redis goes away. Ask the user service through the broker the stack
-          // runs now (its address comes in NATS_URL).
+          // runs now (its address comes in NATS_URL, the token it requires in NATS_TOKEN).
           transport: Transport.REDIS,
           options: redisConnection(),
         }),

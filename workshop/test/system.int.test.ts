@@ -4,6 +4,7 @@
  * read back from the sinks.
  */
 import { join } from 'node:path';
+import { connect } from '@nats-io/transport-node';
 import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
@@ -166,4 +167,13 @@ describe('bad input to the gateway', () => {
     const user = await createUser(gatewayUrl, 'after@example.com', 'After');
     expect(user.email).toBe('after@example.com');
   });
+});
+
+test('the local NATS requires its token, as the Docker stack does: no token and a wrong one are refused', async () => {
+  const { natsUrl, natsToken } = backing.endpoints;
+  expect(natsToken).toBeTruthy();
+  await expect(connect({ servers: natsUrl! })).rejects.toThrow(/Authorization Violation/);
+  await expect(connect({ servers: natsUrl!, token: `${natsToken}x` })).rejects.toThrow(/Authorization Violation/);
+  const nc = await connect({ servers: natsUrl!, token: natsToken });
+  await nc.close();
 });

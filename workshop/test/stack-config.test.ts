@@ -84,6 +84,7 @@ test('validation: unknown keys, values of the wrong type, and nothing is written
   const bad: [string[], RegExp][] = [
     [['set', 'mailReplica', '2'], /"mailReplica" is not a setting of this stack; the settings are: .*mailReplicas/],
     [['set', 'mailReplicas', 'two'], /mailReplicas takes a whole number, not "two"/],
+    [['set', 'natsToken', 'x'], /natsToken is a secret, .*pulumi config set --secret natsToken <value>/],
     [['set', 'idempotencyStore', 'yes'], /idempotencyStore is true or false, not "yes"/],
     [['set', 'transport'], /set takes a KEY and a VALUE/],
     [['get'], /get takes one KEY/],

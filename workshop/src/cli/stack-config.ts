@@ -58,10 +58,22 @@ function loadStack(file: string): Document {
   return doc;
 }
 
+/**
+ * The secrets the program reads (infra/config.ts) and Pulumi.yaml does not
+ * declare: a declared key needs a default, and a secret's would be plain text.
+ */
+export const SECRET_KEYS: Record<string, string> = {
+  natsToken: 'the token the NATS broker requires of every client (unset: the program generates one for the stack)',
+};
+
 /** The key as the project knows it (`mailReplicas` or `workshop:mailReplicas`), or an error listing the keys. */
 export function findKey(project: Project, key: string): ConfigKey {
   const bare = key.startsWith(`${project.name}:`) ? key.slice(project.name.length + 1) : key;
   const found = project.keys.find((k) => k.name === bare);
+  if (!found && SECRET_KEYS[bare])
+    throw new ConfigError(
+      `${bare} is a secret, ${SECRET_KEYS[bare]}: set it encrypted with the Pulumi CLI, \`npm run workshop -- pulumi config set --secret ${bare} <value>\``,
+    );
   if (!found)
     throw new ConfigError(
       `"${key}" is not a setting of this stack; the settings are: ${project.keys.map((k) => k.name).join(', ')}`,

@@ -42,6 +42,10 @@ export class Broker {
     return broker;
   }
 
+  get pid(): number | undefined {
+    return this.process.pid;
+  }
+
   /** A graceful restart on the same port and data, as an operator's upgrade would do. */
   async restart(): Promise<void> {
     await this.process.stop();

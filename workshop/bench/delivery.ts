@@ -15,14 +15,24 @@ import { Backing } from '../src/runtime/backing';
 import { buildServices } from '../src/runtime/build';
 import { defaultLogDir } from '../src/runtime/local-runtime';
 import { topology } from '../src/runtime/topology';
+import type { Delivery } from '../src/grading/sinks';
 import { REPO } from '../src/steps/manifest';
 import { BenchSystem } from './bench-system';
 import { bareHttp, mailDevIngest, natsQueue } from './ceilings';
 import { chosen, type Configuration } from './configurations';
 import { count, percentile, settled, type Count } from './count';
-import { hammer, paced, type LoadOptions } from './load';
-import { MailArrivals } from './mail-arrivals';
-import { perUser, printTable, type BenchResults, type ConfigurationResult } from './report';
+import { cpuNow, spentSince } from './cpu';
+import { hammer, paced, type LoadOptions, type PacedUser } from './load';
+import { MailArrivals, type Arrival } from './mail-arrivals';
+import {
+  perUser,
+  printCpu,
+  printLatencyParts,
+  printTable,
+  type BenchResults,
+  type ConfigurationResult,
+  type LatencyPart,
+} from './report';
 
 /** The load of issue 13's step-3 measurement: 20 connections, 10 s (and never more than 20,000 users). */
 export const LOAD: LoadOptions = { connections: 20, seconds: 10, maxRequests: 20_000 };
@@ -49,7 +59,11 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
   const { mailDevUrl, pushSinkUrl } = system.backing.endpoints;
   const arrivals = await MailArrivals.connect(mailDevUrl);
   try {
-    // 1. Sustained: as many users as the gateway takes.
+    // 1. Sustained: as many users as the gateway takes. The CPU of every process
+    // (the bench's own too: autocannon runs in it) is read before the load and
+    // once the sinks are done, so each user's whole journey is in it.
+    const watched = [...system.processes(), { name: 'bench (autocannon)', pid: process.pid }];
+    const cpuBefore = await cpuNow(watched);
     const start = Date.now();
     const load = await hammer(`${system.gatewayUrl}/users`, LOAD, config.key);
     log(`  ${config.label}: ${load.accepted} users accepted in ${load.seconds} s; waiting for the sinks...`);
@@ -58,6 +72,7 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
       stallMs: 8_000,
       timeoutMs: 90_000,
     });
+    const cpu = await spentSince(cpuBefore, start, load.accepted);
     const emails = await system.backing.mail.deliveries();
     const pushList = await pushes(pushSinkUrl);
     const mail = count(emails, new Set(load.acceptedUsers.keys()), (d) => d.to);
@@ -88,6 +103,7 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
       .list()
       .map((a) => a.at - (sent.accepted.get(a.to)?.postedAt ?? NaN))
       .filter((ms) => Number.isFinite(ms));
+    const latencyParts = breakDown(sent.accepted, arrivals.list(), await system.backing.mail.deliveries());
     return {
       key: config.key,
       label: config.label,
@@ -101,11 +117,48 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
       p99Ms: percentile(latencies, 99),
       mail: pick(mail),
       push: pick(push),
+      latencyParts,
+      ...(cpu && { cpu }),
     };
   } finally {
     arrivals.close();
     await system.stop();
   }
+}
+
+/**
+ * Where a paced user's time goes, from three clocks of the same machine: the
+ * bench's POST and its 201, the mail replica's X-Sent-At (stamped as it hands
+ * the email to nodemailer) and MailDev's announcement of the stored email.
+ */
+export function breakDown(
+  accepted: Map<string, PacedUser>,
+  arrived: Arrival[],
+  emails: Delivery[],
+): LatencyPart[] {
+  const arrivedAt = new Map(arrived.map((a) => [a.to, a.at]));
+  const answered: number[] = [];
+  const toSend: number[] = [];
+  const sendToStored: number[] = [];
+  for (const email of emails) {
+    const user = accepted.get(email.to);
+    const sentAt = email.at ? Date.parse(email.at) : NaN;
+    const storedAt = arrivedAt.get(email.to);
+    if (!user || !Number.isFinite(sentAt) || storedAt === undefined) continue;
+    answered.push(user.answeredAt - user.postedAt);
+    toSend.push(sentAt - user.postedAt);
+    sendToStored.push(storedAt - sentAt);
+  }
+  const part = (name: string, values: number[]): LatencyPart => ({
+    name,
+    p50Ms: percentile(values, 50),
+    p99Ms: percentile(values, 99),
+  });
+  return [
+    part('POST -> 201 (gateway, user service, publish)', answered),
+    part('POST -> mail replica sends (+ broker, consumer)', toSend),
+    part('send -> MailDev stored (nodemailer pool, SMTP, MailDev)', sendToStored),
+  ];
 }
 
 const pick = ({ delivered, served, duplicated, lost }: Count) => ({ delivered, served, duplicated, lost });
@@ -160,6 +213,8 @@ export async function deliveryBench(keys: string[]): Promise<void> {
     configurations: rows,
   };
   printTable(results);
+  printCpu(results);
+  printLatencyParts(results);
   await mkdir(dirname(RESULTS_FILE), { recursive: true });
   await writeFile(RESULTS_FILE, `${JSON.stringify(results, null, 2)}\n`);
   console.log(`\nResults: ${RESULTS_FILE} (the guide's "Measure it" page shows them: npm run docs:dev)`);

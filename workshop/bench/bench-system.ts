@@ -27,8 +27,13 @@ export class BenchSystem {
     private readonly scratch: string,
   ) {}
 
-  /** Builds the end of `step` into a tree of its own and starts it with `topology`. */
-  static async start(step: number, topology: Topology, name: string): Promise<BenchSystem> {
+  /** Builds the end of `step` into a tree of its own and starts it with `topology` (`fsync`: see Broker.start). */
+  static async start(
+    step: number,
+    topology: Topology,
+    name: string,
+    fsync: 'always' | 'everysec' = 'always',
+  ): Promise<BenchSystem> {
     const tree = await makeTree(REPO, `bench-${name}`, endOverlays(getStep(step)));
     const buildDir = await buildServices(tree);
     const logDir = join(defaultLogDir(REPO), name);
@@ -39,7 +44,7 @@ export class BenchSystem {
     try {
       for (const kind of topology.brokers) {
         await mkdir(join(scratch, kind));
-        brokers.set(kind, await Broker.start(kind, join(scratch, kind), logDir));
+        brokers.set(kind, await Broker.start(kind, join(scratch, kind), logDir, fsync));
       }
       backing = await Backing.start({ brokers: [], buildDir, logDir });
       const endpoints = {

@@ -100,6 +100,7 @@ export async function mailDevIngest(
   const smtp = createTransport({
     pool: true,
     maxConnections: connections,
+    maxMessages: Infinity, // as the mail replicas' pool (services/mail/src/smtp-transport.ts)
     host: hostname,
     port: Number(port),
     secure: false,

@@ -135,11 +135,7 @@ async function measure(config: Configuration, log: (line: string) => void): Prom
  * bench's POST and its 201, the mail replica's X-Sent-At (stamped as it hands
  * the email to nodemailer) and MailDev's announcement of the stored email.
  */
-export function breakDown(
-  accepted: Map<string, PacedUser>,
-  arrived: Arrival[],
-  emails: Delivery[],
-): LatencyPart[] {
+export function breakDown(accepted: Map<string, PacedUser>, arrived: Arrival[], emails: Delivery[]): LatencyPart[] {
   const arrivedAt = new Map(arrived.map((a) => [a.to, a.at]));
   const answered: number[] = [];
   const toSend: number[] = [];

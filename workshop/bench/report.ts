@@ -148,7 +148,7 @@ export function printLatencyParts(r: BenchResults): void {
   const measured = r.configurations.filter((x) => x.latencyParts?.length);
   if (measured.length === 0) return;
   const names = measured[0].latencyParts!.map((p) => p.name);
-  console.log('\nWhere a paced user\'s time goes, p50 / p99 ms (each part on its own: the p99s do not add up).');
+  console.log("\nWhere a paced user's time goes, p50 / p99 ms (each part on its own: the p99s do not add up).");
   console.log(
     table(
       ['part', ...measured.map((x) => x.key)],

@@ -75,7 +75,7 @@ describe('reading a process CPU time from /proc/<pid>/stat', () => {
     let after = before;
     // Busy on purpose, 20 ms at a time, until a clock tick (10 ms) is counted; bounded at 5 s of wall time.
     for (const until = Date.now() + 5_000; after === before && Date.now() < until; after = await total()) {
-      for (const stop = Date.now() + 20; Date.now() < stop; );
+      for (const stop = Date.now() + 20; Date.now() < stop;);
     }
     expect(after).toBeGreaterThan(before);
   });

@@ -45,7 +45,14 @@ export interface BenchResults {
   date: string;
   machine: { cpus: number; cpu: string; node: string };
   load: { tool: string; connections: number; seconds: number; maxRequests: number; smtpConnections: number };
-  ceilings: { httpPerSecond: number; natsPerSecond: number; mailDevPerSecond: number; gatewayAlonePerSecond: number };
+  ceilings: {
+    httpPerSecond: number;
+    natsPerSecond: number;
+    mailDevPerSecond: number;
+    gatewayAlonePerSecond: number;
+    /** CPU per email of MailDev (and of the bench sending) while its ingest was timed. */
+    mailDevIngestCpu?: CpuSpent;
+  };
   configurations: ConfigurationResult[];
 }
 
@@ -138,9 +145,18 @@ export function printCpu(r: BenchResults): void {
         ...names.map((name) => [name, ...measured.map((x) => cell(x, name))]),
         ['all processes', ...measured.map((x) => fixed(total(x) / Math.max(1, x.cpu!.users), 2))],
         ['cores busy (all / wall time)', ...measured.map((x) => fixed(total(x) / x.cpu!.wallMs, 2))],
+        [
+          `users/s that ${r.machine.cpus} busy cores carry`,
+          ...measured.map((x) => fixed((r.machine.cpus * 1000 * x.cpu!.users) / Math.max(1, total(x)))),
+        ],
       ],
     ),
   );
+  const alone = r.ceilings.mailDevIngestCpu;
+  if (alone) {
+    const each = alone.processes.map((p) => `${p.name} ${fixed(p.msPerUser, 2)}`).join(', ');
+    console.log(`MailDev's ingest ceiling, CPU ms per email: ${each}.`);
+  }
 }
 
 /** p50 / p99 of each part of a paced user's time to its email. */

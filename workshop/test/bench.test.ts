@@ -2,6 +2,8 @@
 import { schedule } from '../bench/chaos-run';
 import { count, percentile } from '../bench/count';
 import { parseProcStat, readCpu } from '../bench/cpu';
+import { breakDown } from '../bench/delivery';
+import type { PacedUser } from '../bench/load';
 import type { Delivery } from '../src/grading/sinks';
 
 const email = (to: string, replicaId = 'mail-1'): Delivery => ({ eventId: `e-${to}`, userId: to, replicaId, to });
@@ -78,5 +80,32 @@ describe('reading a process CPU time from /proc/<pid>/stat', () => {
       for (const stop = Date.now() + 20; Date.now() < stop;);
     }
     expect(after).toBeGreaterThan(before);
+  });
+});
+
+describe("where a paced user's time goes", () => {
+  const at = (ms: number) => new Date(ms).toISOString();
+  const user = (postedAt: number, answeredAt: number): PacedUser => ({ id: 'u', postedAt, answeredAt });
+
+  it('splits POST -> 201, POST -> send and send -> stored, each email on its own (by MailDev id)', () => {
+    const accepted = new Map([
+      ['a@x', user(1_000, 1_004)],
+      ['b@x', user(2_000, 2_010)],
+    ]);
+    const emails: Delivery[] = [
+      { eventId: 'e1', userId: 'a', replicaId: 'mail-1', to: 'a@x', at: at(1_006), id: 'm1' },
+      { eventId: 'e1', userId: 'a', replicaId: 'mail-2', to: 'a@x', at: at(1_020), id: 'm2' }, // a duplicate
+      { eventId: 'e2', userId: 'b', replicaId: 'mail-1', to: 'b@x', at: at(2_002), id: 'm3' },
+      { eventId: 'e9', userId: 'z', replicaId: 'mail-1', to: 'z@x', at: at(2_002), id: 'm4' }, // not this phase's
+    ];
+    const arrived = [
+      { id: 'm1', to: 'a@x', at: 1_009 },
+      { id: 'm2', to: 'a@x', at: 1_050 },
+      { id: 'm3', to: 'b@x', at: 2_005 },
+      { id: 'm4', to: 'z@x', at: 2_006 },
+    ];
+    const parts = breakDown(accepted, arrived, emails);
+    expect(parts.map((p) => p.p50Ms)).toEqual([4, 6, 3]);
+    expect(parts.map((p) => p.p99Ms)).toEqual([10, 20, 30]);
   });
 });

@@ -90,8 +90,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly inFlight = new Set<Promise<void>>();
   private freed?: () => void;
   private jsm?: JetStreamManager;
-  /** The durable's real settings, from its ConsumerInfo (refreshed as batches come in). */
+  /** The durable's real settings, from its ConsumerInfo (refreshed as batches come in, see pull). */
   private ackWaitMs: number;
+  private settingsReadAt = 0;
   private maxDeliver: number;
   private readonly durableName: string;
   private readonly handlerTimeoutMs: number;
@@ -229,14 +230,18 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         });
         let first = true;
         for await (const msg of this.batch) {
-          if (first) {
-            first = false;
+          if (first && Date.now() - this.settingsReadAt >= FETCH_EXPIRES_MS) {
             // The durable's ack wait may have been changed by another replica: heartbeat on the real one.
+            // Read at most once per FETCH_EXPIRES_MS, the longest a batch lasts (so never staler than a
+            // read per batch could be): a busy replica has one or two free slots, so one or two messages
+            // per batch, and a read per batch was a request to the server for nearly every message.
+            this.settingsReadAt = Date.now();
             await consumer.info().then(
               (info) => this.useDurableSettings(info.config),
               () => undefined,
             );
           }
+          first = false;
           this.track(this.handle(msg));
         }
       } catch (error) {

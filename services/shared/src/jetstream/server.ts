@@ -212,14 +212,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     };
   }
 
-  /** Pulls no more messages than there are free slots, so none waits in a buffer while its ack timer runs. */
+  /**
+   * Pulls no more messages than there are free slots, so none waits in a
+   * buffer while its ack timer runs; and, once busy, for half the slots at
+   * once: each fetch is a pull request and a subscription of its own, and
+   * fetching each slot as it frees cost the server and the replica about as
+   * much as the message itself.
+   */
   private async pull(js: JetStreamClient): Promise<void> {
     const { stream } = this.options;
     const durable = this.durableName;
+    const batch = Math.ceil(this.concurrency / 2);
     let consumer: Consumer | undefined;
     while (!this.closing) {
       try {
-        if (this.inFlight.size >= this.concurrency) {
+        if (this.concurrency - this.inFlight.size < batch) {
           await new Promise<void>((resolve) => (this.freed = resolve));
           continue;
         }

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { waitForConsumers } from '../src/grading/consumers';
 import { Backing } from '../src/runtime/backing';
+import { BROKERS } from '../src/runtime/brokers';
 import { buildServices } from '../src/runtime/build';
 import { Fleet } from '../src/runtime/fleet';
 import { defaultLogDir } from '../src/runtime/local-runtime';
@@ -15,6 +16,7 @@ import { consumerCount, type Topology, type Transport } from '../src/runtime/top
 import { endOverlays, getStep, REPO } from '../src/steps/manifest';
 import { makeTree } from '../src/steps/tree';
 import { Broker } from './brokers';
+import type { Watched } from './cpu';
 
 export class BenchSystem {
   private constructor(
@@ -25,8 +27,13 @@ export class BenchSystem {
     private readonly scratch: string,
   ) {}
 
-  /** Builds the end of `step` into a tree of its own and starts it with `topology`. */
-  static async start(step: number, topology: Topology, name: string): Promise<BenchSystem> {
+  /** Builds the end of `step` into a tree of its own and starts it with `topology` (`fsync`: see Broker.start). */
+  static async start(
+    step: number,
+    topology: Topology,
+    name: string,
+    fsync: 'always' | 'everysec' = 'always',
+  ): Promise<BenchSystem> {
     const tree = await makeTree(REPO, `bench-${name}`, endOverlays(getStep(step)));
     const buildDir = await buildServices(tree);
     const logDir = join(defaultLogDir(REPO), name);
@@ -37,7 +44,7 @@ export class BenchSystem {
     try {
       for (const kind of topology.brokers) {
         await mkdir(join(scratch, kind));
-        brokers.set(kind, await Broker.start(kind, join(scratch, kind), logDir));
+        brokers.set(kind, await Broker.start(kind, join(scratch, kind), logDir, fsync));
       }
       backing = await Backing.start({ brokers: [], buildDir, logDir });
       const endpoints = {
@@ -61,6 +68,17 @@ export class BenchSystem {
 
   get gatewayUrl(): string {
     return this.fleet.gatewayUrl;
+  }
+
+  /** Every process of the run, by the name the CPU table gives it, with its pid. */
+  processes(): Watched[] {
+    const replicas = this.fleet
+      .list()
+      .flatMap((r) => (r.process?.running && r.process.pid !== undefined ? [{ name: r.id, pid: r.process.pid }] : []));
+    const brokers = [...this.brokers.values()].flatMap((b) =>
+      b.pid === undefined ? [] : [{ name: BROKERS[b.kind].server, pid: b.pid }],
+    );
+    return [...replicas, ...brokers, ...this.backing.processIds()];
   }
 
   async stop(): Promise<void> {

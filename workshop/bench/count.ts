@@ -44,6 +44,8 @@ export interface SettleOptions {
   /** Short of it, how long without a change means nothing more is coming. */
   stallMs: number;
   timeoutMs: number;
+  /** How often to read (default 250 ms). */
+  intervalMs?: number;
 }
 
 /** Waits until every counter of `read()` reached `target` and stayed put for quietMs, or stalled. */
@@ -54,7 +56,7 @@ export async function settled(read: () => Promise<number[]>, target: number, opt
   while (Date.now() < deadline) {
     const still = Date.now() - changedAt;
     if (last.every((n) => n >= target) ? still >= options.quietMs : still >= options.stallMs) return;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, options.intervalMs ?? 250));
     const now = await read();
     if (now.some((n, i) => n !== last[i])) changedAt = Date.now();
     last = now;

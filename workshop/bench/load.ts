@@ -68,6 +68,8 @@ export interface PacedUser {
   id: string;
   /** When it was POSTed (epoch ms). */
   postedAt: number;
+  /** When its 201 came back (epoch ms). */
+  answeredAt: number;
 }
 
 export interface Paced {
@@ -91,7 +93,8 @@ export async function paced(gatewayUrl: string, count: number, perSecond: number
     const postedAt = performance.timeOrigin + performance.now();
     pending.push(
       createUser(gatewayUrl, email, 'Paced User').then(
-        (user) => void accepted.set(email, { id: user.id, postedAt }),
+        (user) =>
+          void accepted.set(email, { id: user.id, postedAt, answeredAt: performance.timeOrigin + performance.now() }),
         () => void refused++,
       ),
     );

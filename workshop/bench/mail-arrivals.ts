@@ -12,6 +12,8 @@ interface NewMail {
 }
 
 export interface Arrival {
+  /** MailDev's id of the email (as its API lists it). */
+  id: string;
   to: string;
   at: number;
 }
@@ -22,6 +24,7 @@ export class MailArrivals {
   private constructor(private readonly socket: Socket) {
     socket.on('newMail', (mail: NewMail) => {
       this.arrivals.push({
+        id: mail.id,
         to: (mail.to ?? []).map((t) => t.address).join(','),
         at: performance.timeOrigin + performance.now(),
       });

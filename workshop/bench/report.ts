@@ -1,4 +1,5 @@
 /** The bench's results: their JSON shape (read by the guide's chart too) and the tables printed. */
+import type { CpuSpent } from './cpu';
 
 export interface Counted {
   delivered: number;
@@ -25,6 +26,16 @@ export interface ConfigurationResult {
   p99Ms: number;
   mail: Counted;
   push: Counted;
+  /** The paced users' time, in parts (see breakDown). */
+  latencyParts?: LatencyPart[];
+  /** CPU per process over the sustained phase (Linux only: read from /proc). */
+  cpu?: CpuSpent;
+}
+
+export interface LatencyPart {
+  name: string;
+  p50Ms: number;
+  p99Ms: number;
 }
 
 export interface BenchResults {
@@ -34,7 +45,14 @@ export interface BenchResults {
   date: string;
   machine: { cpus: number; cpu: string; node: string };
   load: { tool: string; connections: number; seconds: number; maxRequests: number; smtpConnections: number };
-  ceilings: { httpPerSecond: number; natsPerSecond: number; mailDevPerSecond: number; gatewayAlonePerSecond: number };
+  ceilings: {
+    httpPerSecond: number;
+    natsPerSecond: number;
+    mailDevPerSecond: number;
+    gatewayAlonePerSecond: number;
+    /** CPU per email of MailDev (and of the bench sending) while its ingest was timed. */
+    mailDevIngestCpu?: CpuSpent;
+  };
   configurations: ConfigurationResult[];
 }
 
@@ -94,6 +112,68 @@ export function printTable(r: BenchResults): void {
         String(x.mail.lost),
         fixed(perUser(x.push), 2),
         String(x.push.lost),
+      ]),
+    ),
+  );
+}
+
+/**
+ * CPU ms per accepted user, by process (rows) and configuration (columns),
+ * over the sustained phase: where the machine's cores went. "cores busy" is
+ * the total over the phase's wall time: at the machine's core count, the
+ * pipeline is bound by CPU, not by any one server.
+ */
+export function printCpu(r: BenchResults): void {
+  const measured = r.configurations.filter((x) => x.cpu);
+  if (measured.length === 0) {
+    console.log('\nCPU per process: not measured (it reads /proc, on Linux only).');
+    return;
+  }
+  const names = [...new Set(measured.flatMap((x) => x.cpu!.processes.map((p) => p.name)))];
+  const cell = (x: ConfigurationResult, name: string) => {
+    const p = x.cpu!.processes.find((q) => q.name === name);
+    return p ? fixed(p.msPerUser, 2) : '';
+  };
+  const total = (x: ConfigurationResult) => x.cpu!.processes.reduce((sum, p) => sum + p.ms, 0);
+  console.log(
+    `\nCPU ms per user, by process, from the load's start until the sinks settled (user + system time, /proc/<pid>/stat; ${r.machine.cpus} cores).`,
+  );
+  console.log(
+    table(
+      ['process', ...measured.map((x) => x.key)],
+      [
+        ...names.map((name) => [name, ...measured.map((x) => cell(x, name))]),
+        ['all processes', ...measured.map((x) => fixed(total(x) / Math.max(1, x.cpu!.users), 2))],
+        ['cores busy (all / wall time)', ...measured.map((x) => fixed(total(x) / x.cpu!.wallMs, 2))],
+        [
+          `users/s that ${r.machine.cpus} busy cores carry`,
+          ...measured.map((x) => fixed((r.machine.cpus * 1000 * x.cpu!.users) / Math.max(1, total(x)))),
+        ],
+      ],
+    ),
+  );
+  const alone = r.ceilings.mailDevIngestCpu;
+  if (alone) {
+    const each = alone.processes.map((p) => `${p.name} ${fixed(p.msPerUser, 2)}`).join(', ');
+    console.log(`MailDev's ingest ceiling, CPU ms per email: ${each}.`);
+  }
+}
+
+/** p50 / p99 of each part of a paced user's time to its email. */
+export function printLatencyParts(r: BenchResults): void {
+  const measured = r.configurations.filter((x) => x.latencyParts?.length);
+  if (measured.length === 0) return;
+  const names = measured[0].latencyParts!.map((p) => p.name);
+  console.log("\nWhere a paced user's time goes, p50 / p99 ms (each part on its own: the p99s do not add up).");
+  console.log(
+    table(
+      ['part', ...measured.map((x) => x.key)],
+      names.map((name) => [
+        name,
+        ...measured.map((x) => {
+          const p = x.latencyParts!.find((q) => q.name === name);
+          return p ? `${fixed(p.p50Ms)} / ${fixed(p.p99Ms)}` : '';
+        }),
       ]),
     ),
   );

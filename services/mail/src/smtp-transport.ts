@@ -17,6 +17,11 @@ export function createSmtpTransport(): Transporter {
   return createTransport({
     pool: true,
     maxConnections: SMTP_MAX_CONNECTIONS,
+    // nodemailer's pool closes each connection after 100 emails by default
+    // and opens a new one (a TCP connect, the server's greeting, EHLO, a new
+    // session for the server to set up). Keep them; one the server closes is
+    // replaced when the next email needs it.
+    maxMessages: Infinity,
     host: smtp.hostname,
     port: portOf(smtp, 25),
     // MailDev speaks plain SMTP: no TLS to negotiate on a local network.

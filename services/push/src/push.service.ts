@@ -4,13 +4,17 @@ import { chaosAroundSend } from '../../shared/src/chaos-hooks.js';
 import { logDelivery } from '../../shared/src/delivery-log.js';
 import { sendFailed } from '../../shared/src/failure.js';
 import { replicaId } from '../../shared/src/replica.js';
+import { ProviderClient } from './provider-client.js';
 import { PUSH_PROVIDER_URL, PUSH_TIMEOUT_MS } from './push.constants.js';
 
 @Injectable()
 export class PushService {
   private readonly replica = replicaId();
+  private readonly provider: ProviderClient;
 
-  constructor(@Inject(PUSH_PROVIDER_URL) private readonly provider: URL) {}
+  constructor(@Inject(PUSH_PROVIDER_URL) providerUrl: URL) {
+    this.provider = new ProviderClient(providerUrl, PUSH_TIMEOUT_MS);
+  }
 
   /** Sends a welcome notification to the push provider. A failure is one log line, and an error for the transport. */
   async notify(event: UserCreatedEvent): Promise<void> {
@@ -31,14 +35,9 @@ export class PushService {
       title: 'Welcome!',
       body: `Hello ${event.user.name}, your account is ready.`,
     };
-    const response = await fetch(new URL('/notifications', this.provider), {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(notification),
-      signal: AbortSignal.timeout(PUSH_TIMEOUT_MS),
-    });
-    if (!response.ok) {
-      throw new Error(`push provider answered ${response.status}: ${(await response.text()).slice(0, 200)}`);
+    const answer = await this.provider.postJson('/notifications', notification);
+    if (answer.status < 200 || answer.status > 299) {
+      throw new Error(`push provider answered ${answer.status}: ${answer.text}`);
     }
   }
 }

@@ -124,6 +124,11 @@ export class Backing implements LiveBacking {
     }
   }
 
+  /** Each process this run started (MailDev, the push sink, the brokers) by name, with its pid (the bench reads their CPU). */
+  processIds(): { name: string; pid: number }[] {
+    return this.processes.flatMap((p) => (p.running && p.pid !== undefined ? [{ name: p.spec.name, pid: p.pid }] : []));
+  }
+
   /** Empties both sinks, so the next count starts from zero. */
   async clearSinks(): Promise<void> {
     await Promise.all([this.mail.clear(), this.push.clear()]);

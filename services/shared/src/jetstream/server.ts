@@ -92,8 +92,9 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
   private readonly inFlight = new Set<Promise<void>>();
   private freed?: () => void;
   private jsm?: JetStreamManager;
-  /** The durable's real settings, from its ConsumerInfo (refreshed as batches come in). */
+  /** The durable's real settings, from its ConsumerInfo (refreshed as batches come in, see pull). */
   private ackWaitMs: number;
+  private settingsReadAt = 0;
   private maxDeliver: number;
   private readonly durableName: string;
   private readonly handlerTimeoutMs: number;
@@ -214,14 +215,21 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
     };
   }
 
-  /** Pulls no more messages than there are free slots, so none waits in a buffer while its ack timer runs. */
+  /**
+   * Pulls no more messages than there are free slots, so none waits in a
+   * buffer while its ack timer runs; and, once busy, for half the slots at
+   * once: each fetch is a pull request and a subscription of its own, and
+   * fetching each slot as it frees cost the server and the replica about as
+   * much as the message itself.
+   */
   private async pull(js: JetStreamClient): Promise<void> {
     const { stream } = this.options;
     const durable = this.durableName;
+    const batch = Math.ceil(this.concurrency / 2);
     let consumer: Consumer | undefined;
     while (!this.closing) {
       try {
-        if (this.inFlight.size >= this.concurrency) {
+        if (this.concurrency - this.inFlight.size < batch) {
           await new Promise<void>((resolve) => (this.freed = resolve));
           continue;
         }
@@ -232,14 +240,18 @@ export class JetStreamServer extends Server implements CustomTransportStrategy {
         });
         let first = true;
         for await (const msg of this.batch) {
-          if (first) {
-            first = false;
+          if (first && Date.now() - this.settingsReadAt >= FETCH_EXPIRES_MS) {
             // The durable's ack wait may have been changed by another replica: heartbeat on the real one.
+            // Read at most once per FETCH_EXPIRES_MS, the longest a batch lasts (so never staler than a
+            // read per batch could be): a busy replica has one or two free slots, so one or two messages
+            // per batch, and a read per batch was a request to the server for nearly every message.
+            this.settingsReadAt = Date.now();
             await consumer.info().then(
               (info) => this.useDurableSettings(info.config),
               () => undefined,
             );
           }
+          first = false;
           this.track(this.handle(msg));
         }
       } catch (error) {

@@ -4,7 +4,7 @@
 # Docker engine, on images built on this machine (no registry; the service
 # images through the Engine API as Pulumi's provider builds them, BuildKit
 # when the engine has it), and one email plus one push per user checked end
-# to end.
+# to end; and the NATS broker lets in only a client with its token.
 #
 #   bash .ci/container-check.sh [users]      (as root; Node >= 22 on PATH)
 #

@@ -4,7 +4,9 @@
  * started in a real Docker engine
  * through the Engine API, on images built on this machine with no registry.
  * Users go to the gateway; each must get exactly one email (MailDev) and one
- * push (push sink). Everything it created is removed, pass or fail.
+ * push (push sink). From inside a service container, the NATS broker must
+ * refuse a client without its token and let in one with it. Everything it
+ * created is removed, pass or fail.
  *
  *   npx tsx workshop/src/ci/container-check.ts [users]
  */
@@ -143,6 +145,42 @@ export async function containerCheck(
   }
 }
 
+/**
+ * A NATS client in a service container (on the stack's network: the broker
+ * publishes no port): `without-token` connects with no token, `with-token`
+ * with the container's NATS_TOKEN. Exits 0 when let in, 3 when refused for
+ * its credentials (the client's AuthorizationError), 1 on anything else.
+ */
+const NATS_PROBE = `
+const { connect } = require('@nats-io/transport-node');
+const token = process.argv[1] === 'with-token' ? process.env.NATS_TOKEN : undefined;
+connect({ servers: process.env.NATS_URL, token, maxReconnectAttempts: 0 }).then(
+  (nc) => nc.close().then(() => process.exit(0)),
+  (error) => process.exit(error && error.name === 'AuthorizationError' ? 3 : 1),
+);`;
+
+/** The NATS broker requires its token: refused without it, let in with it (empty: it does; no NATS client, nothing to say). */
+async function natsTokenProblems(
+  engine: DockerEngine,
+  serviceIds: Map<PlanContainer, string>,
+  log: (s: string) => void,
+): Promise<string[]> {
+  const probe = [...serviceIds].find(([c]) => c.env.NATS_URL !== undefined);
+  if (!probe) return [];
+  const [c, id] = probe;
+  const without = await engine.exec(id, ['node', '-e', NATS_PROBE, 'without-token']);
+  const withToken = await engine.exec(id, ['node', '-e', NATS_PROBE, 'with-token']);
+  const problems: string[] = [];
+  if (without !== 3)
+    problems.push(
+      `from ${c.replicaId}, a NATS client without the token was ${without === 0 ? 'let in' : `not refused for it (exit ${without})`}: the broker should require it (--auth)`,
+    );
+  if (withToken !== 0)
+    problems.push(`from ${c.replicaId}, a NATS client with its NATS_TOKEN was not let in (exit ${withToken})`);
+  if (!problems.length) log(`NATS from ${c.replicaId}: refused without the token, let in with it`);
+  return problems;
+}
+
 async function checkTree(
   engine: DockerEngine,
   tree: string,
@@ -223,7 +261,7 @@ async function checkTree(
       `${users} users: ${emails.total} emails (${describeReplicas(emails.perReplica)}), ${pushes.total} pushes (${describeReplicas(pushes.perReplica)}) (${elapsed(step)})`,
     );
 
-    const failures: string[] = [];
+    const failures: string[] = await natsTokenProblems(engine, serviceIds, log);
     if (emails.total !== users) failures.push(`${emails.total} emails for ${users} users`);
     if (pushes.total !== users) failures.push(`${pushes.total} pushes for ${users} users`);
     for (const u of created) {
@@ -239,7 +277,7 @@ async function checkTree(
       log(`container check: FAIL: ${failures.slice(0, 10).join('; ')}`);
       return 1;
     }
-    log(`container check: pass, exactly one email and one push per user (${elapsed(started)} in all)`);
+    log(`container check: pass, one email and one push per user, NATS only for its token (${elapsed(started)} in all)`);
     return 0;
   } catch (error) {
     log(`container check: FAIL: ${error instanceof Error ? error.message : String(error)}`);

@@ -6,6 +6,7 @@
 import { request } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { PlanContainer } from '../plan';
+import { waitFor } from './wait';
 
 export class DockerApiError extends Error {
   override name = 'DockerApiError';
@@ -278,6 +279,24 @@ export class DockerEngine {
 
   inspect(id: string): Promise<ContainerState> {
     return this.json('GET', `/containers/${id}/json`);
+  }
+
+  /** Runs `cmd` in a running container, as `docker exec` does (detached), and resolves with its exit code. */
+  async exec(id: string, cmd: string[], timeoutMs = 20_000): Promise<number> {
+    const { Id } = await this.json<{ Id: string }>('POST', `/containers/${id}/exec`, {
+      Cmd: cmd,
+      AttachStdout: false,
+      AttachStderr: false,
+    });
+    await this.json('POST', `/exec/${Id}/start`, { Detach: true });
+    // ExitCode stays null until the command has run and ended.
+    return waitFor(
+      async () => {
+        const state = await this.json<{ Running: boolean; ExitCode: number | null }>('GET', `/exec/${Id}/json`);
+        return !state.Running && state.ExitCode !== null ? state.ExitCode : undefined;
+      },
+      { what: `\`${cmd.join(' ').slice(0, 60)}\` to end in container ${id.slice(0, 12)}`, timeoutMs, intervalMs: 100 },
+    );
   }
 
   async logs(id: string, tail = 40): Promise<string> {

@@ -3,7 +3,8 @@
  * requires, what each service presents, and the plan the runtime refuses
  * because Docker's broker would refuse its services.
  */
-import { brokerTokens, flagValue, tokenProblems } from '../src/plan/tokens';
+import { flagValues } from '../src/plan/listening';
+import { brokerTokens, tokenProblems } from '../src/plan/tokens';
 import type { Plan, PlanContainer } from '../src/plan';
 
 const container = (c: Partial<PlanContainer> & Pick<PlanContainer, 'resource'>): PlanContainer =>
@@ -34,12 +35,25 @@ function plan(command: string[], tokens: (string | undefined)[]): Plan {
   return { containers: [nats, ...services, redisClient], networks: [], images: [], outputs: {} } as unknown as Plan;
 }
 
-test('flagValue reads `--auth x` and `--auth=x`, and nothing when the flag is absent or last', () => {
-  expect(flagValue(['-js', '--auth', 'x'], '--auth')).toBe('x');
-  expect(flagValue(['--auth=y', '-js'], '--auth')).toBe('y');
-  expect(flagValue(['-js'], '--auth')).toBeUndefined();
-  expect(flagValue(['--auth'], '--auth')).toBeUndefined();
-  expect(flagValue(undefined, '--auth')).toBeUndefined();
+test('flagValues reads `--auth x` and `--auth=x`, in order, and nothing for a flag with no value', () => {
+  expect(flagValues(['-js', '--auth', 'x'], ['--auth'])).toEqual(['x']);
+  expect(flagValues(['--auth=y', '-js', '--auth', 'z'], ['--auth'])).toEqual(['y', 'z']);
+  expect(flagValues(['-js'], ['--auth'])).toEqual([]);
+  expect(flagValues(['--auth'], ['--auth'])).toEqual([]);
+  expect(flagValues(undefined, ['--auth'])).toEqual([]);
+});
+
+test('the token a broker requires is the last its argv gives (the server reads them in order), entrypoint included', () => {
+  expect(brokerTokens(plan(['--auth', 'a', '--auth', 'b'], []))[0].required).toBe('b');
+  const p = plan(['-js'], []);
+  p.containers[0].entrypoint = ['nats-server', '--auth', 'e'];
+  expect(brokerTokens(p)[0].required).toBe('e');
+});
+
+test('a service on no network the broker joins is not its client', () => {
+  const p = plan(['--auth', 't'], [undefined]);
+  p.containers[1].networks = [{ network: 'other', aliases: [] }];
+  expect(brokerTokens(p)[0].clients).toEqual([]);
 });
 
 test("a broker's clients are the services with a URL of its scheme at its host names", () => {

@@ -17,16 +17,26 @@ export const SPOKEN: Record<BackingKind, string> = {
   'push-sink': 'http:',
 };
 
-/** The value of the first of `flags` in `args` (`--port 6380` or `--port=6380`), as a port. */
-function flagPort(args: string[] | undefined, flags: string[]): number | undefined {
+/** The values `args` gives any of `flags` (`--port 6380` or `--port=6380`), in order: a server reads its settings from these. */
+export function flagValues(args: string[] | undefined, flags: string[]): string[] {
+  const values: string[] = [];
   for (const [i, arg] of (args ?? []).entries()) {
     const [flag, inline] = arg.split(/=(.*)/s, 2);
-    if (!flags.includes(flag)) continue;
-    const port = Number(inline ?? args?.[i + 1]);
-    if (Number.isInteger(port) && port > 0) return port;
+    const value = inline ?? args?.[i + 1];
+    if (flags.includes(flag) && value !== undefined) values.push(value);
   }
-  return undefined;
+  return values;
 }
+
+/** The first value of `flags` in `args` that is a port. */
+function flagPort(args: string[] | undefined, flags: string[]): number | undefined {
+  return flagValues(args, flags)
+    .map(Number)
+    .find((port) => Number.isInteger(port) && port > 0);
+}
+
+/** A container's whole argv as its server sees it: the entrypoint's arguments, then the command. */
+export const argsOf = (c: PlanContainer): string[] => [...(c.entrypoint ?? []), ...(c.command ?? [])];
 
 const envPort = (c: PlanContainer, name: string): number | undefined => {
   const port = Number(c.env[name]);
@@ -35,7 +45,7 @@ const envPort = (c: PlanContainer, name: string): number | undefined => {
 
 /** What `c` serves (scheme -> port), by its role; undefined for a service or an unknown container. */
 export function servedBy(c: PlanContainer): Served | undefined {
-  const args = [...(c.entrypoint ?? []), ...(c.command ?? [])];
+  const args = argsOf(c);
   switch (c.role) {
     case 'redis':
     case 'nats': {

@@ -7,6 +7,7 @@
 import { BROKERS, isBrokerKind, TRANSPORT_CHOICES } from '../runtime/brokers';
 import { SERVICE_NAMES, type BackingKind, type ServiceName, type Topology, type Transport } from '../runtime/topology';
 import { addressMismatch } from '../runtime/addresses';
+import { describe, hostOf, resolveHost } from './containers';
 import { servedBy } from './listening';
 import { tokenProblems } from './tokens';
 import { PlanError } from './read-plan';
@@ -14,19 +15,6 @@ import { BACKING_ROLES, isServiceRole } from './roles';
 import type { Plan, PlanContainer } from './types';
 
 const LOOPBACK_HOSTS = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
-
-/** The label of a container in messages: its replica id, Docker name or resource name. */
-export function describe(c: PlanContainer): string {
-  return c.replicaId ?? c.name ?? c.resource;
-}
-
-/** Every container that `c` can reach by `host`: an alias or a container name on a network they share. */
-export function resolveHost(plan: Plan, c: PlanContainer, host: string): PlanContainer[] {
-  const mine = new Set(c.networks.map((n) => n.network));
-  return plan.containers.filter((other) =>
-    other.networks.some((n) => mine.has(n.network) && (n.aliases.includes(host) || other.name === host)),
-  );
-}
 
 export interface HostProblem {
   container: string;
@@ -136,16 +124,6 @@ export function wrongAddresses(plan: Plan): HostProblem[] {
 
 function aliasesOn(plan: Plan, network: string): string[] {
   return plan.containers.flatMap((c) => c.networks.filter((n) => n.network === network).flatMap((n) => n.aliases));
-}
-
-/** The host of a URL-valued variable, or undefined when the value is not a URL with a host. */
-function hostOf(value: string): string | undefined {
-  try {
-    const url = new URL(value);
-    return url.hostname || undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Containers of one service, in replica order. */

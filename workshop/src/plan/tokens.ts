@@ -7,18 +7,10 @@
  * token of the broker it starts, so it refuses such a plan itself.
  */
 import { BROKER_KINDS, BROKERS, type BrokerKind } from '../runtime/brokers';
+import { describe, hostOf, resolveHost } from './containers';
+import { argsOf, flagValues } from './listening';
 import { isServiceRole } from './roles';
 import type { Plan, PlanContainer } from './types';
-
-/** The value a command gives `flag` (`--auth x` or `--auth=x`), or undefined when it does not. */
-export function flagValue(command: string[] | undefined, flag: string): string | undefined {
-  const args = command ?? [];
-  for (const [i, arg] of args.entries()) {
-    if (arg === flag) return args[i + 1];
-    if (arg.startsWith(`${flag}=`)) return arg.slice(flag.length + 1);
-  }
-  return undefined;
-}
 
 export interface BrokerToken {
   kind: BrokerKind;
@@ -28,19 +20,8 @@ export interface BrokerToken {
   envName: string;
   /** What its command requires; undefined: it takes any client. */
   required: string | undefined;
-  /** Each service container that talks to it (a URL of its scheme at one of its host names), and the token it presents. */
+  /** Each service container that talks to it (a URL of its scheme whose host reaches it), and the token it presents. */
   clients: { replica: string; token: string | undefined }[];
-}
-
-const nameOf = (c: PlanContainer) => c.replicaId ?? c.name ?? c.resource;
-
-function hostOf(value: string): { host: string; scheme: string } | undefined {
-  try {
-    const url = new URL(value);
-    return url.hostname ? { host: url.hostname, scheme: url.protocol.replace(/:$/, '') } : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /** Each broker container of a kind that takes a token: what it requires and what its clients present. */
@@ -49,23 +30,22 @@ export function brokerTokens(plan: Plan): BrokerToken[] {
   for (const kind of BROKER_KINDS) {
     const spec = BROKERS[kind];
     if (!spec.token) continue;
+    const { flag, envName } = spec.token;
     for (const broker of plan.containers.filter((c) => c.role === kind)) {
-      const hosts = new Set([...broker.networks.flatMap((n) => n.aliases), ...(broker.name ? [broker.name] : [])]);
+      const talksToIt = (c: PlanContainer, value: string): boolean => {
+        const host = hostOf(value);
+        return host !== undefined && value.startsWith(`${spec.scheme}:`) && resolveHost(plan, c, host).includes(broker);
+      };
       const clients = plan.containers
-        .filter((c) => isServiceRole(c.role))
-        .filter((c) =>
-          Object.values(c.env).some((value) => {
-            const at = hostOf(value);
-            return at !== undefined && at.scheme === spec.scheme && hosts.has(at.host);
-          }),
-        )
-        .map((c) => ({ replica: nameOf(c), token: c.env[spec.token!.envName] }));
+        .filter((c) => isServiceRole(c.role) && Object.values(c.env).some((value) => talksToIt(c, value)))
+        .map((c) => ({ replica: describe(c), token: c.env[envName] }));
       found.push({
         kind,
         broker: broker.name ?? broker.resource,
-        flag: spec.token.flag,
-        envName: spec.token.envName,
-        required: flagValue(broker.command, spec.token.flag),
+        flag,
+        envName,
+        // As the server reads its flags (Go's flag package): the last value given wins.
+        required: flagValues(argsOf(broker), [flag]).at(-1),
         clients,
       });
     }

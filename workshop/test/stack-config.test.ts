@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { UsageError } from '../src/cli/args';
 import { configCommand } from '../src/cli/config';
-import { getSetting, readProject, readSettings, writeSetting } from '../src/cli/stack-config';
+import { getSetting, readProject, readSettings, SECRET_KEYS, writeSetting } from '../src/cli/stack-config';
 import { stackMismatch } from '../src/cli/stack-mismatch';
 import { find } from '../src/cli';
 import { REPO } from '../src/steps/manifest';
@@ -144,4 +144,12 @@ describe('local when the code and the run disagree on the broker: one line that 
   test('any other failure is left as it is', () => {
     expect(stackMismatch('gateway-1 exited (code 1)', plan(3))).toBeUndefined();
   });
+});
+
+test('the secrets the CLI knows are the ones infra/config.ts reads as secrets, and Pulumi.yaml declares none of them', () => {
+  const config = readFileSync(join(__dirname, '..', '..', 'infra', 'config.ts'), 'utf8');
+  const read = [...config.matchAll(/(?:get|require)Secret\('(\w+)'/g)].map((m) => m[1]);
+  expect(Object.keys(SECRET_KEYS).sort()).toEqual(read.sort());
+  const project = readFileSync(join(__dirname, '..', '..', 'infra', 'Pulumi.yaml'), 'utf8');
+  for (const key of read) expect(project).not.toMatch(new RegExp(`^  ${key}:`, 'm'));
 });
